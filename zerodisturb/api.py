@@ -1,0 +1,151 @@
+"""The JSON API at /api/v1/: token (or session) auth, one error format, paginated lists."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PaginationBase
+from ninja.security import APIKeyCookie, HttpBearer
+
+from zerodisturb.accounts.services import user_for_token
+
+log = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "个人 API 令牌：Authorization: Bearer zd_…"
+
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's login session (CSRF-checked for writes)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="零扰企 API",
+    version="1",
+    description="第三方辅助服务全生命周期监管平台 JSON API。错误统一为 "
+    '{"error": {"code", "message", "fields"}}。',
+    auth=[TokenAuth(), SessionAuth()],
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+def error_response(request, status: int, code: str, message: str, fields=None):
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_input(request, exc: NinjaValidationError):
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        loc = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        fields.setdefault(".".join(loc) or "_", []).append(item.get("msg", "无效"))
+    return error_response(request, 422, "invalid", "输入有误，请检查标出的字段。", fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def _rule_broken(request, exc: DjangoValidationError):
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"_": exc.messages}
+    first = next(iter(fields.values()))[0]
+    return error_response(request, 422, "invalid", first, fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return error_response(request, 401, "unauthenticated", "需要登录或有效的 API 令牌。")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return error_response(request, 403, "forbidden", str(exc) or "无权执行此操作。")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error_response(request, 404, "not_found", "记录不存在或无权查看。")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict",
+             413: "too_large", 429: "rate_limited"}
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"),
+                          str(exc))
+
+
+@api.exception_handler(Exception)
+def _internal(request, exc):
+    log.exception("API error")
+    return error_response(request, 500, "internal", "服务器内部错误，已记录，请稍后再试。")
+
+
+class Page(PaginationBase):
+    """`?page=1&page_size=50`; the answer carries the total count."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int = Field(50, ge=1, le=500)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        page: int
+        page_size: int
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset, pagination: Input, request, **params):
+        offset = (pagination.page - 1) * pagination.page_size
+        return {
+            "items": list(queryset[offset : offset + pagination.page_size]),
+            "count": self._items_count(queryset),
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+        }
+
+
+def _register_routers() -> None:
+    from zerodisturb.accounts.api import router as accounts_router
+    from zerodisturb.audit.api import router as audit_router
+    from zerodisturb.registry.api import router as registry_router
+    from zerodisturb.workdays.api import router as calendar_router
+
+    api.add_router("/v1/", accounts_router)
+    api.add_router("/v1/registry/", registry_router)
+    api.add_router("/v1/audit/", audit_router)
+    api.add_router("/v1/calendar/", calendar_router)
+
+
+_register_routers()

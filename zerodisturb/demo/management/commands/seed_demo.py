@@ -1,0 +1,34 @@
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from zerodisturb.demo.foundation import DEMO_PASSWORD, seed_foundation
+from zerodisturb.registry.models import Division
+from zerodisturb.roles import Role
+
+
+class Command(BaseCommand):
+    help = "生成以慈溪为原型的演示县（幂等：已生成则只打印演示账户）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=330282)
+
+    def handle(self, *args, seed: int, **options):
+        from zerodisturb.accounts.models import User
+
+        if Division.objects.filter(code="330282").exists():
+            self.stdout.write("演示数据已存在，未重复生成。")
+        else:
+            with transaction.atomic():
+                seed_foundation(random.Random(seed), self.stdout.write)
+        self.stdout.write(self.style.SUCCESS(f"\n演示账户（密码均为 {DEMO_PASSWORD}）："))
+        demo_users = User.objects.filter(username__in=_DEMO_USERNAMES).select_related("organisation")
+        for user in demo_users.order_by("pk"):
+            self.stdout.write(f"  {user.username:<12} {Role(user.role).label:<12} {user.organisation}")
+
+
+_DEMO_USERNAMES = {
+    "admin", "sfj", "review_sfj", "review_czj", "review_bb", "review_fgj", "review_sjj", "yjj",
+    "sthj", "jxj", "jcy", "anke", "staff1", "xingke", "zonghan",
+}

@@ -1,0 +1,25 @@
+"""Tags each request with an id (from X-Request-ID or new) that audit events and logs carry."""
+
+import re
+import uuid
+
+from zerodisturb.audit.context import current_request_id
+
+_SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if _SAFE.match(given) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
