@@ -99,10 +99,15 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict",
-             413: "too_large", 429: "rate_limited"}
-    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"),
-                          str(exc))
+    codes = {
+        400: "bad_request",
+        403: "forbidden",
+        404: "not_found",
+        409: "conflict",
+        413: "too_large",
+        429: "rate_limited",
+    }
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 
 @api.exception_handler(Exception)

@@ -2,7 +2,9 @@
 
 import os
 
-os.environ.setdefault("ZD_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+os.environ.setdefault(
+    "ZD_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
 os.environ.setdefault("ZD_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 from zerodisturb.settings import *  # noqa: E402, F403
@@ -10,3 +12,5 @@ from zerodisturb.settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
 LANGUAGE_CODE = "zh-hans"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -11,8 +11,19 @@ class ZdUserAdmin(AuditedAdminMixin, UserAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("username", "display_name", "organisation__name")
     fieldsets = UserAdmin.fieldsets + (
-        ("零扰企", {"fields": ("display_name", "role", "organisation", "person",
-                              "failed_logins", "locked_until")}),
+        (
+            "零扰企",
+            {
+                "fields": (
+                    "display_name",
+                    "role",
+                    "organisation",
+                    "person",
+                    "failed_logins",
+                    "locked_until",
+                )
+            },
+        ),
     )
     raw_id_fields = ("organisation", "person")
 

@@ -10,7 +10,9 @@ class LockoutAwareLoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("用户名或密码错误。连续输错多次后账户将被临时锁定。"),
-        "locked": _("该账户因连续登录失败已被临时锁定，请 %(minutes)s 分钟后再试或联系管理员解锁。"),
+        "locked": _(
+            "该账户因连续登录失败已被临时锁定，请 %(minutes)s 分钟后再试或联系管理员解锁。"
+        ),
     }
 
     def clean(self):
@@ -22,7 +24,9 @@ class LockoutAwareLoginForm(AuthenticationForm):
             if user is not None and user.is_locked():
                 from django.utils import timezone
 
-                minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
+                minutes = max(
+                    1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1
+                )
                 raise forms.ValidationError(
                     self.error_messages["locked"], code="locked", params={"minutes": minutes}
                 ) from None

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from zerodisturb.roles import ROLE_ORGANISATION, Role
 from zerodisturb.accounts.models import ApiToken, User
 from zerodisturb.audit.services import record_event
+from zerodisturb.roles import ROLE_ORGANISATION, Role
 
 TOKEN_PREFIX = "zd_"
 

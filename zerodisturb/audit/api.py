@@ -54,5 +54,9 @@ def verify(request):
     if not request.user.has_perm("audit.verify_chain"):
         raise PermissionDenied("无权校验审计链。")
     report = verify_chain()
-    return {"ok": report.ok, "checked": report.checked, "broken_seq": report.broken_seq,
-            "message": report.message()}
+    return {
+        "ok": report.ok,
+        "checked": report.checked,
+        "broken_seq": report.broken_seq,
+        "message": report.message(),
+    }

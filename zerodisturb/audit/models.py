@@ -79,3 +79,6 @@ class ChainHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.last_hash[:12]}"

@@ -3,9 +3,8 @@
 import rules
 from django.db.models import QuerySet
 
-from zerodisturb.roles import Role
-from zerodisturb.roles import is_oversight, is_supervisor, is_system_admin
 from zerodisturb.audit.models import AuditEvent
+from zerodisturb.roles import Role, is_oversight, is_supervisor, is_system_admin
 
 rules.add_perm("audit.view_trail", is_supervisor | is_oversight | is_system_admin)
 rules.add_perm("audit.verify_chain", is_supervisor | is_oversight | is_system_admin)

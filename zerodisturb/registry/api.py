@@ -108,8 +108,12 @@ class ImportJobOut(Schema):
 def divisions(request):
     rows = Division.objects.filter(county_code=request.user.county_code).select_related("parent")
     return [
-        {"code": d.code, "name": d.name, "level": d.level,
-         "parent_code": d.parent.code if d.parent else None}
+        {
+            "code": d.code,
+            "name": d.name,
+            "level": d.level,
+            "parent_code": d.parent.code if d.parent else None,
+        }
         for d in rows
     ]
 
@@ -132,8 +136,11 @@ def organisation(request, org_id: int):
     return get_object_or_404(visible_organisations(request.user), pk=org_id)
 
 
-@router.post("/enterprises", response={200: OrganisationOut, 201: OrganisationOut},
-             summary="登记或更新企业（按统一社会信用代码）")
+@router.post(
+    "/enterprises",
+    response={200: OrganisationOut, 201: OrganisationOut},
+    summary="登记或更新企业（按统一社会信用代码）",
+)
 def upsert_enterprise(request, payload: EnterpriseIn):
     if not request.user.has_perm("registry.manage"):
         raise PermissionDenied("只有司法局监管人员和系统管理员可以登记企业。")
@@ -172,6 +179,5 @@ def upload(request, file: File[UploadedFile]):
 def import_status(request, job_id: int):
     if not request.user.has_perm("registry.import"):
         raise PermissionDenied("无权查看导入任务。")
-    job = get_object_or_404(ImportJob.objects.defer("content"), pk=job_id,
-                            created_by=request.user)
+    job = get_object_or_404(ImportJob.objects.defer("content"), pk=job_id, created_by=request.user)
     return job

@@ -10,8 +10,9 @@ from __future__ import annotations
 import rules
 from django.db.models import QuerySet
 
-from zerodisturb.roles import Role
+from zerodisturb.registry.models import Organisation, Person
 from zerodisturb.roles import (
+    Role,
     has_role,
     is_locality,
     is_provider_admin,
@@ -20,7 +21,6 @@ from zerodisturb.roles import (
     own_organisation,
     same_county,
 )
-from zerodisturb.registry.models import Organisation, Person
 
 COUNTY_GOVERNMENT = (Role.AGENCY_OFFICER, Role.REVIEWER, Role.SUPERVISOR, Role.OVERSIGHT)
 is_county_government = has_role(*COUNTY_GOVERNMENT)

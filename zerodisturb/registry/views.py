@@ -35,8 +35,11 @@ def organisations(request):
         if locality := form.cleaned_data["locality"]:
             qs = qs.filter(locality_id=locality)
     page = Paginator(qs.order_by("kind", "name"), 50).get_page(request.GET.get("page"))
-    return render(request, "registry/organisations.html",
-                  {"form": form, "page": page, "localities": localities})
+    return render(
+        request,
+        "registry/organisations.html",
+        {"form": form, "page": page, "localities": localities},
+    )
 
 
 @login_required
@@ -44,8 +47,11 @@ def organisation_detail(request, pk: int):
     organisation = get_object_or_404(visible_organisations(request.user), pk=pk)
     show_personal = request.user.has_perm("registry.view_personal_data", organisation)
     people = visible_people(request.user).filter(organisation=organisation)
-    return render(request, "registry/organisation_detail.html",
-                  {"organisation": organisation, "people": people, "show_personal": show_personal})
+    return render(
+        request,
+        "registry/organisation_detail.html",
+        {"organisation": organisation, "people": people, "show_personal": show_personal},
+    )
 
 
 @login_required
@@ -54,10 +60,11 @@ def people(request):
     qs = visible_people(request.user)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(organisation__name__contains=q))
-    page = Paginator(qs.order_by("organisation__name", "name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("organisation__name", "name"), 50).get_page(
+        request.GET.get("page")
+    )
     rows = [
-        (person, request.user.has_perm("registry.view_personal_data", person))
-        for person in page
+        (person, request.user.has_perm("registry.view_personal_data", person)) for person in page
     ]
     return render(request, "registry/people.html", {"page": page, "rows": rows, "q": q})
 
@@ -74,9 +81,7 @@ def import_start(request):
                 form.add_error("file", message)
         else:
             return redirect("registry:import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user).defer(
-        "content", "error_workbook"
-    )[:20]
+    jobs = ImportJob.objects.filter(created_by=request.user).defer("content", "error_workbook")[:20]
     return render(request, "registry/import.html", {"form": form, "jobs": jobs})
 
 

@@ -37,8 +37,14 @@ def _imports(user) -> list[Todo]:
     running = mine.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]).count()
     todos = []
     if to_fix:
-        todos.append(Todo(_("近 7 天未通过的导入（需修正后重新上传）"), to_fix,
-                          reverse("registry:import"), urgent=True))
+        todos.append(
+            Todo(
+                _("近 7 天未通过的导入（需修正后重新上传）"),
+                to_fix,
+                reverse("registry:import"),
+                urgent=True,
+            )
+        )
     if running:
         todos.append(Todo(_("正在处理的导入"), running, reverse("registry:import")))
     return todos

@@ -28,5 +28,6 @@ def healthz(request):
     except Exception:  # a health check reports failures, it does not raise them
         database = "error"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database},
-                        status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database}, status=status
+    )

@@ -20,5 +20,9 @@ def deadline(request, start: date, days: int = Query(..., ge=-400, le=400)):
     if not 1950 <= start.year <= 2150:
         raise ValidationError({"start": ["起始日期应在 1950 至 2150 年之间"]})
     result = add_working_days(start, days)
-    return {"start": start, "working_days": days, "deadline": result.date,
-            "estimated": result.estimated}
+    return {
+        "start": start,
+        "working_days": days,
+        "deadline": result.date,
+        "estimated": result.estimated,
+    }

@@ -23,12 +23,29 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seed_foundation(random.Random(seed), self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"\n演示账户（密码均为 {DEMO_PASSWORD}）："))
-        demo_users = User.objects.filter(username__in=_DEMO_USERNAMES).select_related("organisation")
+        demo_users = User.objects.filter(username__in=_DEMO_USERNAMES).select_related(
+            "organisation"
+        )
         for user in demo_users.order_by("pk"):
-            self.stdout.write(f"  {user.username:<12} {Role(user.role).label:<12} {user.organisation}")
+            self.stdout.write(
+                f"  {user.username:<12} {Role(user.role).label:<12} {user.organisation}"
+            )
 
 
 _DEMO_USERNAMES = {
-    "admin", "sfj", "review_sfj", "review_czj", "review_bb", "review_fgj", "review_sjj", "yjj",
-    "sthj", "jxj", "jcy", "anke", "staff1", "xingke", "zonghan",
+    "admin",
+    "sfj",
+    "review_sfj",
+    "review_czj",
+    "review_bb",
+    "review_fgj",
+    "review_sjj",
+    "yjj",
+    "sthj",
+    "jxj",
+    "jcy",
+    "anke",
+    "staff1",
+    "xingke",
+    "zonghan",
 }

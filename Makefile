@@ -1,0 +1,55 @@
+# 零扰企 — the two commands: `make run` (demo on http://127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+TEST_ARGS ?=
+export DJANGO_SETTINGS_MODULE ?= zerodisturb.settings
+
+.PHONY: run test test-pg lint install system-deps serve migrate demo clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the tests and PDFs need (Chromium, CJK fonts, QR decoder, poppler).
+system-deps:
+	@bash scripts/system-deps.sh
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "零扰企 演示：http://127.0.0.1:$(PORT)/  （Ctrl-C 停止；后台任务进程随之停止）"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
+	  $(VENV)/bin/gunicorn zerodisturb.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
+	    --access-logfile - ; wait
+
+# pytest exits 5 when it collected nothing: that is a failure here, as is any other non-zero code.
+test: install system-deps
+	@$(PY) -m pytest $(TEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "错误：没有收集到任何测试" >&2; fi; exit $$rc
+
+test-pg: install
+	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+	  $(PY) -m pytest $(TEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "错误：没有收集到任何测试" >&2; fi; exit $$rc
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles test-output
