@@ -17,6 +17,14 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
 
 
+KIND_LABELS = {
+    "government": _("政府部门"),
+    "provider": _("第三方机构"),
+    "enterprise": _("企业"),
+    "locality": _("属地"),
+    "system": _("系统运维"),
+}
+
 # Which kind of organisation each role must belong to, and any capability it needs.
 ROLE_ORGANISATION = {
     Role.AGENCY_OFFICER: ("government", "is_agency"),

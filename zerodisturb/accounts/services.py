@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from zerodisturb.accounts.models import ApiToken, User
 from zerodisturb.audit.services import record_event
-from zerodisturb.roles import ROLE_ORGANISATION, Role
+from zerodisturb.roles import KIND_LABELS, ROLE_ORGANISATION, Role
 
 TOKEN_PREFIX = "zd_"
 
@@ -24,7 +24,9 @@ def check_role_fits(role: str, organisation) -> None:
         raise ValidationError({"role": f"未知角色“{role}”"})
     kind, capability = ROLE_ORGANISATION[Role(role)]
     if organisation is None or organisation.kind != kind:
-        raise ValidationError({"organisation": f"角色“{Role(role).label}”须属于{kind}类单位"})
+        raise ValidationError(
+            {"organisation": f"角色“{Role(role).label}”须属于{KIND_LABELS[kind]}类单位"}
+        )
     if capability and not getattr(organisation, capability):
         raise ValidationError({"organisation": f"单位“{organisation}”不具备该角色所需职能"})
 

@@ -3,7 +3,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -149,7 +149,7 @@ def upsert_enterprise(request, payload: EnterpriseIn):
         raise ValidationError({k: [v] for k, v in errors.items()})
     existed = visible_organisations(request.user).filter(credit_code=clean["credit_code"]).exists()
     org = save_organisation(request.user, clean)
-    return (200 if existed else 201), org
+    return Status(200 if existed else 201, org)
 
 
 @router.get("/people", response=list[PersonOut], summary="人员列表（身份证、手机号按权限脱敏）")
@@ -172,7 +172,7 @@ def upload(request, file: File[UploadedFile]):
         raise PermissionDenied("无权导入主体库。")
     job = start_import(request.user, file.name or "upload.xlsx", file.read())
     job.refresh_from_db()
-    return 202, job
+    return Status(202, job)
 
 
 @router.get("/imports/{job_id}", response=ImportJobOut, summary="导入任务进度与结果")

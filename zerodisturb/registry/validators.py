@@ -11,6 +11,7 @@ CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
+_DIGITS = frozenset("0123456789")
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -27,7 +28,7 @@ def credit_code_error(code: str) -> str | None:
             if char.upper() in CREDIT_ALPHABET and char != char.upper():
                 return f"第 {position} 位“{char}”应为大写字母"
             return f"第 {position} 位“{char}”不是允许的字符（不使用 I、O、Z、S、V）"
-    if not code[2:8].isdigit():
+    if not all(c in _DIGITS for c in code[2:8]):
         return "第 3–8 位应为行政区划代码（6 位数字）"
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
@@ -49,9 +50,10 @@ def id_number_error(number: str) -> str | None:
     """None when `number` is a valid 18-digit resident ID number, else what is wrong (Chinese)."""
     if len(number) != 18:
         return f"身份证号码应为 18 位，实为 {len(number)} 位"
-    if not number[:17].isdigit():
-        position = next(i for i, c in enumerate(number[:17], start=1) if not c.isdigit())
-        return f"第 {position} 位应为数字"
+    # str.isdigit() would also accept full-width and other Unicode digits.
+    not_ascii_digit = [i for i, c in enumerate(number[:17], start=1) if c not in _DIGITS]
+    if not_ascii_digit:
+        return f"第 {not_ascii_digit[0]} 位应为半角数字"
     if number[17] not in "0123456789X":
         return "第 18 位应为数字或大写 X"
     try:
@@ -74,7 +76,7 @@ def validate_id_number(number: str) -> None:
 
 def phone_error(phone: str) -> str | None:
     digits = phone.replace("-", "").replace(" ", "")
-    if digits.isdigit() and (
+    if all(c in _DIGITS for c in digits) and (
         len(digits) == 11 and digits.startswith("1") or 7 <= len(digits) <= 12
     ):
         return None
