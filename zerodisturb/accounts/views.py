@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zerodisturb.accounts.forms import ApiTokenForm, LockoutAwareLoginForm
@@ -37,5 +38,5 @@ def tokens(request):
 def revoke_token(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     revoke_api_token(request.user, token)
-    messages.success(request, f"令牌 {token.prefix}… 已吊销。")
+    messages.success(request, _("令牌 %(prefix)s… 已吊销。") % {"prefix": token.prefix})
     return redirect("accounts:tokens")

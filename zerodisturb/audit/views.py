@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ def filtered_events(user, params):
     return events.order_by("-seq")
 
 
+@login_required
 @permission_required("audit.view_trail", raise_exception=True)
 def trail(request):
     try:
@@ -33,6 +34,7 @@ def trail(request):
     return render(request, "audit/trail.html", {"page": page, "error": error})
 
 
+@login_required
 @permission_required("audit.verify_chain", raise_exception=True)
 @require_POST
 def verify(request):

@@ -10,8 +10,12 @@ from ninja.pagination import paginate
 from zerodisturb.api import Page
 from zerodisturb.registry.cleaning import Lookups, clean_enterprise
 from zerodisturb.registry.jobs import start_import
-from zerodisturb.registry.models import Division, ImportJob
-from zerodisturb.registry.permissions import visible_organisations, visible_people
+from zerodisturb.registry.models import Division
+from zerodisturb.registry.permissions import (
+    visible_import_jobs,
+    visible_organisations,
+    visible_people,
+)
 from zerodisturb.registry.services import save_organisation
 
 router = Router(tags=["主体库"])
@@ -179,5 +183,5 @@ def upload(request, file: File[UploadedFile]):
 def import_status(request, job_id: int):
     if not request.user.has_perm("registry.import"):
         raise PermissionDenied("无权查看导入任务。")
-    job = get_object_or_404(ImportJob.objects.defer("content"), pk=job_id, created_by=request.user)
+    job = get_object_or_404(visible_import_jobs(request.user), pk=job_id)
     return job

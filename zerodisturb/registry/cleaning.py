@@ -46,9 +46,22 @@ class Lookups:
     def organisation(self, credit_code: str) -> Organisation | None:
         if credit_code not in self.organisations_by_code:
             self.organisations_by_code[credit_code] = Organisation.objects.filter(
-                credit_code=credit_code
+                credit_code=credit_code, county_code=self.county_code
             ).first()
         return self.organisations_by_code[credit_code]
+
+
+def registered_elsewhere(model, field: str, values, county_code: str) -> set[str]:
+    """The values of `field` already registered under another county (they cannot be taken over)."""
+    values = [v for v in values if v]
+    found: set[str] = set()
+    for start in range(0, len(values), 2000):
+        found.update(
+            model.objects.filter(**{f"{field}__in": values[start : start + 2000]})
+            .exclude(county_code=county_code)
+            .values_list(field, flat=True)
+        )
+    return found
 
 
 def _text(raw: dict, name: str) -> str:
@@ -157,7 +170,7 @@ def clean_person(
     if code and "organisation_code" not in errors:
         organisation = lookups.organisation(code)
         if organisation is None and code not in pending_codes:
-            errors["organisation_code"] = f"找不到统一社会信用代码为 {code} 的单位"
+            errors["organisation_code"] = f"本县找不到统一社会信用代码为 {code} 的单位"
         elif organisation is not None:
             clean["organisation"] = organisation
             expected = "provider" if clean.get("kind") == PersonKind.STAFF else "government"

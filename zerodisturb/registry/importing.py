@@ -16,9 +16,17 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from zerodisturb.registry.cleaning import Lookups, clean_enterprise, clean_person, clean_provider
-from zerodisturb.registry.models import Organisation
+from zerodisturb.registry.cleaning import (
+    Lookups,
+    clean_enterprise,
+    clean_person,
+    clean_provider,
+    registered_elsewhere,
+)
+from zerodisturb.registry.models import Organisation, Person
+from zerodisturb.registry.pii import lookup_hash
 from zerodisturb.registry.services import (
+    ELSEWHERE,
     BulkResult,
     bulk_save_organisations,
     bulk_save_people,
@@ -208,10 +216,35 @@ def _collect(spec, workbook, lookups, errors, progress, pending_codes=frozenset(
                 )
             )
         if not row_errors:
+            clean["_row"] = excel_row
             cleaned.append(clean)
         if progress and excel_row % 1000 == 0:
             progress(spec.title, excel_row, workbook[spec.title].max_row or 0)
+    _refuse_other_counties(spec, cleaned, lookups.county_code, errors)
     return cleaned
+
+
+def _refuse_other_counties(spec, cleaned, county_code, errors) -> None:
+    """A record registered under another county cannot be taken over by this county's import."""
+    if spec is PEOPLE:
+        model, field, key_field = Person, "id_hash", "id_number"
+        keys = {lookup_hash(c["id_number"]): c for c in cleaned}
+    else:
+        model, field, key_field = Organisation, "credit_code", "credit_code"
+        keys = {c["credit_code"]: c for c in cleaned}
+    column = next(i for i, c in enumerate(spec.columns) if c.field == key_field)
+    for key in registered_elsewhere(model, field, list(keys), county_code):
+        clean = keys[key]
+        errors.append(
+            RowError(
+                spec.title,
+                clean["_row"],
+                get_column_letter(column + 1),
+                spec.columns[column].header,
+                ELSEWHERE[key_field],
+            )
+        )
+        cleaned.remove(clean)
 
 
 def _mark_errors(data: bytes, errors: list[RowError]) -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import rules
 from django.db.models import QuerySet
 
-from zerodisturb.registry.models import Organisation, Person
+from zerodisturb.registry.models import ImportJob, Organisation, Person
 from zerodisturb.roles import (
     Role,
     has_role,
@@ -62,10 +62,22 @@ def visible_organisations(user) -> QuerySet[Organisation]:
         return qs.filter(county_code=user.county_code)
     if user.role == Role.LOCALITY:
         own = user.organisation
-        return qs.filter(county_code=user.county_code).filter(
-            locality_id=own.locality_id
-        ) | qs.filter(pk=own.pk)
+        if own is None or own.locality_id is None:  # no area configured: nothing but itself
+            return qs.filter(pk=user.organisation_id)
+        return qs.filter(county_code=user.county_code, locality_id=own.locality_id) | qs.filter(
+            pk=own.pk
+        )
     return qs.filter(pk=user.organisation_id)
+
+
+def visible_import_jobs(user) -> QuerySet[ImportJob]:
+    """Uploaders see their own jobs; system admins see all."""
+    qs = ImportJob.objects.defer("content")
+    if not user.has_perm("registry.import"):
+        return qs.none()
+    if user.role == Role.SYSTEM_ADMIN:
+        return qs
+    return qs.filter(created_by=user)
 
 
 def visible_people(user) -> QuerySet[Person]:

@@ -16,6 +16,17 @@ from zerodisturb.audit.services import PendingEvent, record_event, record_events
 from zerodisturb.registry.models import Organisation, Person
 from zerodisturb.registry.pii import lookup_hash
 
+ELSEWHERE = {
+    "credit_code": "该统一社会信用代码已在其他区县登记，本县不能登记或修改它",
+    "id_number": "该身份证号码已在其他区县登记，本县不能登记或修改该人员",
+}
+
+
+def _same_county(instance, clean: dict, field: str) -> None:
+    if instance is not None and instance.county_code != clean.get("county_code"):
+        raise ValidationError({field: ELSEWHERE[field]})
+
+
 ORGANISATION_FIELDS = (
     "county_code",
     "kind",
@@ -46,8 +57,16 @@ def _changes(instance, clean: dict, names: tuple[str, ...]) -> dict[str, list]:
     for name in names:
         if name not in clean:
             continue
-        old = getattr(instance, name) if instance is not None else None
+        old = None
         new = clean[name]
+        if instance is not None:
+            field = instance._meta.get_field(name)
+            if field.is_relation:
+                # Compare ids, as model equality does, without fetching the related row: that
+                # was one query per record when a bulk import re-checks existing records.
+                old, new = getattr(instance, field.attname), getattr(new, "pk", new)
+            else:
+                old = getattr(instance, name)
         if old != new and not (old in (None, "") and new in (None, "")):
             changes[name] = [_audit_value(name, old), _audit_value(name, new)]
     return changes
@@ -74,6 +93,7 @@ def save_organisation(actor, clean: dict, instance: Organisation | None = None) 
         )
         if clash.exists():
             raise ValidationError({"credit_code": "该统一社会信用代码已属于另一家单位"})
+    _same_county(instance, clean, "credit_code")
     changes = _changes(instance, clean, ORGANISATION_FIELDS)
     if instance is not None and not changes:
         return instance
@@ -96,6 +116,7 @@ def save_person(actor, clean: dict, instance: Person | None = None) -> Person:
     elif instance is not None and id_hash:
         if Person.objects.filter(id_hash=id_hash).exclude(pk=instance.pk).exists():
             raise ValidationError({"id_number": "该身份证号码已登记为另一人员"})
+    _same_county(instance, clean, "id_number")
     changes = _changes(instance, clean, PERSON_FIELDS)
     if instance is not None and not changes:
         return instance
@@ -146,6 +167,7 @@ def bulk_save_organisations(actor, rows: list[dict]) -> BulkResult:
     to_create, to_update, changed_fields = [], [], set()
     for row in rows:
         instance = existing.get(row["credit_code"])
+        _same_county(instance, row, "credit_code")
         changes = _changes(instance, row, ORGANISATION_FIELDS)
         if instance is not None and not changes:
             result.unchanged += 1
@@ -193,6 +215,7 @@ def bulk_save_people(actor, rows: list[dict]) -> BulkResult:
     to_create, to_update, changed_fields = [], [], set()
     for row in rows:
         instance = existing.get(row["id_hash"])
+        _same_county(instance, row, "id_number")
         changes = _changes(instance, row, PERSON_FIELDS)
         if instance is not None and not changes:
             result.unchanged += 1

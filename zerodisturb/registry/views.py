@@ -8,7 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from zerodisturb.registry.forms import ImportUploadForm, OrganisationFilter
 from zerodisturb.registry.jobs import start_import
 from zerodisturb.registry.models import Division, ImportJob
-from zerodisturb.registry.permissions import visible_organisations, visible_people
+from zerodisturb.registry.permissions import (
+    visible_import_jobs,
+    visible_organisations,
+    visible_people,
+)
 from zerodisturb.registry.template import build_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,6 +73,7 @@ def people(request):
     return render(request, "registry/people.html", {"page": page, "rows": rows, "q": q})
 
 
+@login_required
 @permission_required("registry.import", raise_exception=True)
 def import_start(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -86,12 +91,10 @@ def import_start(request):
 
 
 def _own_job(request, pk: int) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.has_role("system_admin"):
-        raise Http404
-    return job
+    return get_object_or_404(visible_import_jobs(request.user), pk=pk)
 
 
+@login_required
 @permission_required("registry.import", raise_exception=True)
 def import_job(request, pk: int):
     job = _own_job(request, pk)
@@ -99,6 +102,7 @@ def import_job(request, pk: int):
     return render(request, template, {"job": job})
 
 
+@login_required
 @permission_required("registry.import", raise_exception=True)
 def import_errors(request, pk: int):
     job = _own_job(request, pk)
@@ -107,6 +111,7 @@ def import_errors(request, pk: int):
     return _xlsx(bytes(job.error_workbook), f"errors-{job.pk}.xlsx")
 
 
+@login_required
 @permission_required("registry.import", raise_exception=True)
 def import_template(request):
     return _xlsx(build_template(request.user.county_code), "registry-template.xlsx")

@@ -23,3 +23,18 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ChineseFirstMiddleware:
+    """Chinese unless the user chose otherwise: the browser's Accept-Language is not consulted.
+
+    Officers and enterprises share machines and phones set to any language; the switch in the
+    header (a cookie) is the only way to English.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -216,3 +216,30 @@ def test_command_imports_and_reports_errors(county, town, tmp_path):
     path.write_bytes(workbook_bytes(rows))
     call_command("import_registry", str(path))
     assert _enterprises().count() == 3
+
+
+def test_import_cannot_take_over_another_countys_records(county, town):
+    from zerodisturb.conftest import build_county
+
+    other = build_county("330281", "余姚市")
+    foreign = other.orgs["enterprise"]
+    rows = enterprise_rows(3, town)
+    rows[1][1] = foreign.credit_code
+    people = [person_row(county.orgs["provider"].credit_code)]
+    people[0][1] = other.staff.id_number
+    report = import_workbook(None, workbook_bytes(rows, people=people), "330282")
+    located = {(e.sheet, e.row, e.column) for e in report.errors}
+    assert located == {("企业", 3, "B"), ("人员", 2, "B")}
+    assert all("其他区县" in e.message for e in report.errors)
+    foreign.refresh_from_db()
+    assert foreign.county_code == "330281" and foreign.name.startswith("余姚市")
+    assert _enterprises().count() == 0
+
+
+def test_people_cannot_be_attached_to_another_countys_organisation(county):
+    from zerodisturb.conftest import build_county
+
+    other = build_county("330281", "余姚市")
+    people = [person_row(other.orgs["provider"].credit_code)]
+    report = import_workbook(None, workbook_bytes(people=people), "330282")
+    assert "本县找不到" in report.errors[0].message

@@ -158,3 +158,10 @@ def test_debug_is_off_unless_asked(tmp_path):
     assert _manage("shell", "-c", code, env_extra=env).stdout.splitlines()[-1] == "False"
     env["DJANGO_DEBUG"] = "true"
     assert _manage("shell", "-c", code, env_extra=env).stdout.splitlines()[-1] == "True"
+
+
+def test_browser_language_does_not_override_chinese_first(county, as_role):
+    client = as_role("enterprise")
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert 'lang="zh-hans"' in page and "我的待办" in page
+    assert "English" in page  # the switch names each language in itself
