@@ -6,7 +6,6 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_ARGS ?=
-export DJANGO_SETTINGS_MODULE ?= zerodisturb.settings
 
 .PHONY: run test test-pg lint install system-deps serve migrate demo clean
 
