@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "zerodisturb.workdays",
     "zerodisturb.accounts",
     "zerodisturb.registry",
+    "zerodisturb.notifications",
+    "zerodisturb.commissioning",
+    "zerodisturb.contracts",
+    "zerodisturb.deadlines",
     "zerodisturb.web",
     "zerodisturb.demo",
 ]
@@ -158,6 +162,16 @@ TASKS = {
         "BACKEND": env_str("ZD_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Notifications: in-app always; email through Django's backend; SMS through a pluggable adapter.
+SITE_URL = env_str("ZD_SITE_URL", "http://127.0.0.1:8000")
+NOTIFY_BY_EMAIL = env_bool("ZD_NOTIFY_BY_EMAIL", False)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@zerodisturb.local")
+SMS_ADAPTER = env_str("ZD_SMS_ADAPTER", "zerodisturb.notifications.sms.ConsoleSmsAdapter")
+MEDIA_MAX_PDF_BYTES = 20 * 1024 * 1024
 
 # The county this deployment serves by default (GB/T 2260 code); every record carries its own.
 DEFAULT_COUNTY_CODE = env_str("ZD_COUNTY_CODE", "330282")

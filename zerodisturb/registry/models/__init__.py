@@ -2,5 +2,13 @@ from zerodisturb.registry.models.divisions import Division
 from zerodisturb.registry.models.imports import ImportJob
 from zerodisturb.registry.models.organisations import Organisation, ReviewDepartment
 from zerodisturb.registry.models.people import Person
+from zerodisturb.registry.models.sequences import NumberSequence
 
-__all__ = ["Division", "ImportJob", "Organisation", "Person", "ReviewDepartment"]
+__all__ = [
+    "Division",
+    "ImportJob",
+    "NumberSequence",
+    "Organisation",
+    "Person",
+    "ReviewDepartment",
+]

@@ -1,0 +1,343 @@
+"""Commissioned-item actions: create, edit, submit, vote, revise, withdraw, mark for merging.
+
+Each runs in one transaction, checks who may act, moves the state machine and writes its audit
+event. Votes lock the item row so that simultaneous votes produce exactly one outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zerodisturb.audit.services import record_event
+from zerodisturb.commissioning import permissions as perms
+from zerodisturb.commissioning.choices import Decision, ItemStatus
+from zerodisturb.commissioning.cleaning import clean_item, parse_amount
+from zerodisturb.commissioning.models import CommissionedItem, ItemVersion, Review
+from zerodisturb.commissioning.negative import negative_list_hits
+from zerodisturb.commissioning.overlap import Overlap, find_overlaps
+from zerodisturb.notifications.services import notify, users_of
+from zerodisturb.registry.models import ReviewDepartment
+from zerodisturb.registry.numbering import next_number
+from zerodisturb.roles import Role
+from zerodisturb.workdays.services import add_working_days
+
+REVIEW_WORKING_DAYS = 10
+VERSION_FIELDS = (
+    "domain",
+    "title",
+    "content",
+    "legal_basis",
+    "why_external",
+    "target_sectors",
+    "period_start",
+    "period_end",
+    "requested_budget",
+)
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _snapshot(version: ItemVersion) -> dict:
+    data = {name: getattr(version, name) for name in VERSION_FIELDS}
+    data["domain"] = version.domain.name
+    data["target_enterprises"] = sorted(version.target_enterprises.values_list("pk", flat=True))
+    data["target_localities"] = sorted(version.target_localities.values_list("pk", flat=True))
+    return data
+
+
+def _write_version(version: ItemVersion, clean: dict) -> None:
+    for name in VERSION_FIELDS:
+        setattr(version, name, clean[name])
+    version.save()
+    version.target_enterprises.set(clean["target_enterprises"])
+    version.target_localities.set(clean["target_localities"])
+
+
+def _locked(item: CommissionedItem) -> CommissionedItem:
+    return CommissionedItem.objects.select_for_update().get(pk=item.pk)
+
+
+@transaction.atomic
+def create_item(actor, data: dict) -> CommissionedItem:
+    if not perms.can_create_item(actor):
+        raise PermissionDenied("只有委托机关经办人可以申请委托事项。")
+    county = actor.county_code
+    clean = clean_item(data, county)
+    year = timezone.localdate().year
+    number = f"WT-{county}-{year}-{next_number(f'WT-{county}-{year}'):04d}"
+    item = CommissionedItem.objects.create(
+        county_code=county, number=number, agency=actor.organisation, created_by=actor
+    )
+    version = ItemVersion(item=item, version=1, created_by=actor)
+    _write_version(version, clean)
+    item.current_version = version
+    item.save(update_fields=["current_version"])
+    record_event(actor, "item.create", item, {"version": 1, "data": _snapshot(version)})
+    return item
+
+
+@transaction.atomic
+def update_draft(actor, item: CommissionedItem, data: dict) -> CommissionedItem:
+    item = _locked(item)
+    if not perms.can_edit_item(actor, item):
+        raise PermissionDenied("只有本机关经办人可以修改草稿。")
+    if item.status != ItemStatus.DRAFT:
+        raise ValidationError({"status": "只有草稿可以修改；已提交的事项请等待联审结果。"})
+    clean = clean_item(data, item.county_code)
+    version = item.current_version
+    before = _snapshot(version)
+    _write_version(version, clean)
+    after = _snapshot(version)
+    changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
+    if changes:
+        record_event(actor, "item.update", item, {"version": version.version, "changes": changes})
+    return item
+
+
+@dataclass
+class Submission:
+    item: CommissionedItem
+    overlaps: list[Overlap]
+
+
+@transaction.atomic
+def submit_item(actor, item: CommissionedItem, now: datetime | None = None) -> Submission:
+    """Refuse negative-list content; otherwise open the joint review with its deadline."""
+    now = _now(now)
+    item = _locked(item)
+    if not perms.can_edit_item(actor, item):
+        raise PermissionDenied("只有本机关经办人可以提交事项。")
+    if item.status != ItemStatus.DRAFT:
+        raise ValidationError({"status": f"事项当前为“{item.get_status_display()}”，不能提交。"})
+    version = item.current_version
+    hits = negative_list_hits(item.county_code, version.title, version.content)
+    if hits:
+        record_event(
+            actor,
+            "item.refused_negative_list",
+            item,
+            {
+                "rules": [
+                    {"id": h.rule.pk, "keyword": h.keyword, "rule_ref": h.rule.rule_ref}
+                    for h in hits
+                ]
+            },
+        )
+        raise ValidationError({"content": [h.message() for h in hits]})
+    seats = list(
+        ReviewDepartment.objects.filter(county_code=item.county_code, active=True)
+        .select_related("organisation")
+        .order_by("order")
+    )
+    if not seats:
+        raise ValidationError({"status": "本县尚未配置联审部门，请联系司法局。"})
+    today = timezone.localdate(now)
+    deadline = add_working_days(today, REVIEW_WORKING_DAYS)
+    reviews = [
+        Review(
+            item=item,
+            version=version,
+            department=seat.organisation,
+            is_lead=seat.is_lead,
+            order=seat.order,
+            due_on=deadline.date,
+            due_estimated=deadline.estimated,
+        )
+        for seat in seats
+        if seat.organisation_id != item.agency_id  # no one reviews its own organisation's item
+    ]
+    Review.objects.bulk_create(reviews)
+    item.submit()
+    item.submitted_at = now
+    item.first_submitted_at = item.first_submitted_at or now
+    item.review_due_on = deadline.date
+    item.save()
+    ItemVersion.objects.filter(pk=version.pk).update(submitted_at=now)
+    overlaps = find_overlaps(version)
+    record_event(
+        actor,
+        "item.submit",
+        item,
+        {
+            "version": version.version,
+            "review_due_on": deadline.date,
+            "due_estimated": deadline.estimated,
+            "departments": [r.department_id for r in reviews],
+            "overlaps": [{"item": o.item.number, "score": o.score} for o in overlaps],
+        },
+    )
+    for review in reviews:
+        notify(
+            users_of(review.department, [Role.REVIEWER]),
+            kind="reminder",
+            title=f"待联审：{item.number} {version.title}",
+            body=f"请于 {deadline.date:%Y-%m-%d} 前提出意见。",
+            link=f"/commissioning/items/{item.pk}/",
+            dedupe_key=f"review-request:{review.version_id}:{review.department_id}",
+            county_code=item.county_code,
+        )
+    return Submission(item, overlaps)
+
+
+@transaction.atomic
+def cast_review_vote(
+    actor,
+    item: CommissionedItem,
+    decision: str,
+    opinion: str,
+    amount=None,
+    now: datetime | None = None,
+) -> Review:
+    """Record one department's vote; the last vote (or any rejection) decides the item."""
+    now = _now(now)
+    item = _locked(item)  # serialises votes on this item: exactly one outcome
+    if decision not in (Decision.APPROVE, Decision.APPROVE_CUT, Decision.REJECT):
+        raise ValidationError({"decision": "意见应为同意、核减预算后同意或不同意"})
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ValidationError({"opinion": "请填写书面意见"})
+    if len(opinion) > 2000:
+        raise ValidationError({"opinion": "书面意见不能超过 2000 字"})
+    if item.status not in (ItemStatus.SUBMITTED, ItemStatus.UNDER_REVIEW):
+        raise ValidationError({"status": f"事项当前为“{item.get_status_display()}”，不在联审中。"})
+    review = Review.objects.filter(
+        version=item.current_version, department_id=actor.organisation_id
+    ).first()
+    if not perms.can_vote(actor, item, review):
+        raise PermissionDenied("您所在部门不是本事项的联审部门，或不能审核本单位的事项。")
+    if review.decision != Decision.PENDING:
+        raise ValidationError({"decision": "本部门已表决，不能重复表决。"})
+    requested = item.current_version.requested_budget
+    errors: dict[str, str] = {}
+    approved_amount = None
+    if decision == Decision.APPROVE_CUT:
+        approved_amount = parse_amount(amount, "amount", errors)
+        if approved_amount is not None and approved_amount >= requested:
+            errors["amount"] = f"核减后金额应低于申请金额 {requested:,.2f} 元"
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+    review.decision, review.approved_amount, review.opinion = decision, approved_amount, opinion
+    review.reviewer, review.decided_at = actor, now
+    review.save()
+    record_event(
+        actor,
+        "review.vote",
+        item,
+        {
+            "version": item.current_version.version,
+            "department": actor.organisation_id,
+            "decision": decision,
+            "approved_amount": approved_amount,
+        },
+    )
+    if item.status == ItemStatus.SUBMITTED:
+        item.start_review()
+    _decide_if_complete(actor, item, now)
+    item.save()
+    return review
+
+
+def _decide_if_complete(actor, item: CommissionedItem, now: datetime) -> None:
+    reviews = list(Review.objects.filter(version=item.current_version).select_related("version"))
+    if any(r.decision == Decision.REJECT for r in reviews):
+        item.reject()
+        Review.objects.filter(version=item.current_version, decision=Decision.PENDING).update(
+            decision=Decision.CLOSED
+        )
+        outcome = {"outcome": ItemStatus.REJECTED}
+    elif all(r.decision in (Decision.APPROVE, Decision.APPROVE_CUT) for r in reviews):
+        item.approved_budget = min(r.amount_for_outcome for r in reviews)
+        if item.approved_budget < item.current_version.requested_budget:
+            item.approve_reduced()
+        else:
+            item.approve()
+        outcome = {"outcome": item.status, "approved_budget": item.approved_budget}
+    else:
+        return
+    item.decided_at = now
+    record_event(actor, "item.decide", item, outcome | {"version": item.current_version.version})
+    notify(
+        users_of(item.agency, [Role.AGENCY_OFFICER]),
+        kind="info",
+        title=f"联审结果：{item.number} {item.get_status_display()}",
+        link=f"/commissioning/items/{item.pk}/",
+        dedupe_key=f"decided:{item.current_version_id}",
+        county_code=item.county_code,
+    )
+
+
+@transaction.atomic
+def revise_item(actor, item: CommissionedItem) -> CommissionedItem:
+    """After a rejection: a new draft version, copied from the last one."""
+    item = _locked(item)
+    if not perms.can_edit_item(actor, item):
+        raise PermissionDenied("只有本机关经办人可以修改后重新提交。")
+    if item.status != ItemStatus.REJECTED:
+        raise ValidationError({"status": "只有未通过的事项可以修改后重新提交。"})
+    old = item.current_version
+    new = ItemVersion(item=item, version=old.version + 1, created_by=actor)
+    clean = {name: getattr(old, name) for name in VERSION_FIELDS}
+    clean["target_enterprises"] = list(old.target_enterprises.all())
+    clean["target_localities"] = list(old.target_localities.all())
+    _write_version(new, clean)
+    item.revise()
+    item.current_version = new
+    item.approved_budget = None
+    item.decided_at = None
+    item.review_due_on = None
+    item.save()
+    record_event(actor, "item.revise", item, {"version": new.version, "from_version": old.version})
+    return item
+
+
+@transaction.atomic
+def withdraw_item(actor, item: CommissionedItem, reason: str) -> CommissionedItem:
+    item = _locked(item)
+    if not perms.can_edit_item(actor, item):
+        raise PermissionDenied("只有本机关经办人可以撤回事项。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写撤回理由"})
+    if item.status not in (
+        ItemStatus.DRAFT,
+        ItemStatus.SUBMITTED,
+        ItemStatus.UNDER_REVIEW,
+        ItemStatus.REJECTED,
+    ):
+        raise ValidationError({"status": f"“{item.get_status_display()}”的事项不能撤回。"})
+    item.withdraw()
+    item.withdrawn_reason = reason[:300]
+    item.save()
+    Review.objects.filter(item=item, decision=Decision.PENDING).update(decision=Decision.CLOSED)
+    record_event(actor, "item.withdraw", item, {"reason": item.withdrawn_reason})
+    return item
+
+
+@transaction.atomic
+def mark_merge(
+    actor, item: CommissionedItem, other: CommissionedItem | None, note: str = ""
+) -> CommissionedItem:
+    """A reviewer or the judicial bureau suggests merging this item into another (or clears it)."""
+    item = _locked(item)
+    if not perms.can_mark_merge(actor, item):
+        raise PermissionDenied("只有联审部门和司法局可以标记合并。")
+    if other is not None and (other.pk == item.pk or other.county_code != item.county_code):
+        raise ValidationError({"merge_with": "只能合并到本县的另一事项"})
+    before = item.merge_with.number if item.merge_with_id else None
+    item.merge_with = other
+    item.merge_note = (note or "").strip()[:300]
+    item.save(update_fields=["merge_with", "merge_note"])
+    record_event(
+        actor,
+        "item.mark_merge",
+        item,
+        {"merge_with": [before, other.number if other else None], "note": item.merge_note},
+    )
+    return item

@@ -1,0 +1,20 @@
+"""The one deadlines worker: every lifecycle app's overdue check, each idempotent on its own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from zerodisturb.commissioning.deadlines import process_overdue_reviews
+from zerodisturb.contracts.deadlines import process_overdue_filings
+
+JOBS = {
+    "overdue_reviews": process_overdue_reviews,
+    "overdue_filings": process_overdue_filings,
+}
+
+
+def run_deadlines(now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    return {name: job(now) for name, job in JOBS.items()}
