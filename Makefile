@@ -32,6 +32,7 @@ run: demo
 	@echo "零扰企 演示：http://127.0.0.1:$(PORT)/  （Ctrl-C 停止；后台任务进程随之停止）"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
+	  while true; do $(PY) manage.py run_deadlines --enqueue >>var/deadlines.log 2>&1; sleep 600; done & \
 	  $(VENV)/bin/gunicorn zerodisturb.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 	    --access-logfile - ; wait
 

@@ -153,6 +153,8 @@ def submit_item(actor, item: CommissionedItem, now: datetime | None = None) -> S
         for seat in seats
         if seat.organisation_id != item.agency_id  # no one reviews its own organisation's item
     ]
+    if not reviews:
+        raise ValidationError({"status": "除本单位外没有可参加联审的部门，请联系司法局调整联审部门。"})
     Review.objects.bulk_create(reviews)
     item.submit()
     item.submitted_at = now
