@@ -51,7 +51,13 @@ def contracted_elsewhere(item, exclude_contract=None) -> Decimal:
 
 
 def clean_contract(
-    data: dict, item, pdf: bytes | None, *, contract=None, pdf_required: bool = True
+    data: dict,
+    item,
+    pdf: bytes | None,
+    *,
+    contract=None,
+    pdf_required: bool = True,
+    today: date | None = None,
 ) -> dict:
     errors: dict[str, str] = {}
     clean: dict = {}
@@ -64,7 +70,7 @@ def clean_contract(
             f"超出预算：事项批准预算 {item.approved_budget:,.2f} 元，其他合同已用 "
             f"{item.approved_budget - available:,.2f} 元，本合同最多 {available:,.2f} 元"
         )
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     signed = parse_date(data.get("signed_on"), "signed_on", errors)
     if signed and signed > today:
         errors["signed_on"] = "签订日期不能晚于今天（先签订，后登记备案）"

@@ -52,7 +52,12 @@ def _locked(contract: Contract) -> Contract:
 
 @transaction.atomic
 def record_contract(
-    actor, item: CommissionedItem, data: dict, pdf: bytes | None, pdf_name: str = ""
+    actor,
+    item: CommissionedItem,
+    data: dict,
+    pdf: bytes | None,
+    pdf_name: str = "",
+    now: datetime | None = None,
 ) -> Contract:
     """Register a signed contract under an approved item; filing falls due in 10 working days."""
     item = CommissionedItem.objects.select_for_update().get(
@@ -60,7 +65,7 @@ def record_contract(
     )  # budget gate: one at a time
     if not perms.can_record(actor, item):
         raise PermissionDenied("只有委托机关经办人可以登记本机关事项的合同。")
-    clean = clean_contract(data, item, pdf)
+    clean = clean_contract(data, item, pdf, today=timezone.localdate(now or timezone.now()))
     year = clean["signed_on"].year
     number = f"HT-{item.county_code}-{year}-{next_number(f'HT-{item.county_code}-{year}'):04d}"
     contract = Contract.objects.create(
@@ -94,7 +99,12 @@ def record_contract(
 
 @transaction.atomic
 def correct_contract(
-    actor, contract: Contract, data: dict, pdf: bytes | None = None, pdf_name: str = ""
+    actor,
+    contract: Contract,
+    data: dict,
+    pdf: bytes | None = None,
+    pdf_name: str = "",
+    now: datetime | None = None,
 ) -> Contract:
     """Edit the version not yet filed, or returned by the bureau."""
     contract = _locked(contract)
@@ -106,7 +116,14 @@ def correct_contract(
             {"status": "已报备或已通过的合同不能直接修改；如需变更请提交变更备案。"}
         )
     before = _payload(version)
-    clean = clean_contract(data, contract.item, pdf, contract=contract, pdf_required=False)
+    clean = clean_contract(
+        data,
+        contract.item,
+        pdf,
+        contract=contract,
+        pdf_required=False,
+        today=timezone.localdate(now or timezone.now()),
+    )
     _fill(version, clean, pdf, pdf_name)
     after = _payload(version)
     record_event(
@@ -213,7 +230,13 @@ def return_filing(actor, contract: Contract, reason: str, now: datetime | None =
 
 @transaction.atomic
 def amend_contract(
-    actor, contract: Contract, data: dict, pdf: bytes | None, note: str, pdf_name: str = ""
+    actor,
+    contract: Contract,
+    data: dict,
+    pdf: bytes | None,
+    note: str,
+    pdf_name: str = "",
+    now: datetime | None = None,
 ) -> Contract:
     """A change of amount, term or staff: a new version that must be filed and accepted again."""
     contract = _locked(contract)
@@ -226,7 +249,9 @@ def amend_contract(
     note = (note or "").strip()
     if not note:
         raise ValidationError({"change_note": "请说明变更内容和原因"})
-    clean = clean_contract(data, contract.item, pdf, contract=contract)
+    clean = clean_contract(
+        data, contract.item, pdf, contract=contract, today=timezone.localdate(now or timezone.now())
+    )
     version = ContractVersion(
         contract=contract,
         version=contract.current_version.version + 1,

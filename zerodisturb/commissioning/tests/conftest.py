@@ -1,0 +1,3 @@
+"""The five-seat review panel for the commissioning tests (defined in zerodisturb.testing)."""
+
+from zerodisturb.testing.commissioning import panel  # noqa: F401  (a pytest fixture)
