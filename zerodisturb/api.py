@@ -144,6 +144,10 @@ class Page(PaginationBase):
 def _register_routers() -> None:
     from zerodisturb.accounts.api import router as accounts_router
     from zerodisturb.audit.api import router as audit_router
+    from zerodisturb.commissioning.api import router as commissioning_router
+    from zerodisturb.contracts.api import router as contracts_router
+    from zerodisturb.contracts.public_api import router as public_router
+    from zerodisturb.notifications.api import router as notifications_router
     from zerodisturb.registry.api import router as registry_router
     from zerodisturb.workdays.api import router as calendar_router
 
@@ -151,6 +155,10 @@ def _register_routers() -> None:
     api.add_router("/v1/registry/", registry_router)
     api.add_router("/v1/audit/", audit_router)
     api.add_router("/v1/calendar/", calendar_router)
+    api.add_router("/v1/commissioning/", commissioning_router)
+    api.add_router("/v1/contracts/", contracts_router)
+    api.add_router("/v1/notifications/", notifications_router)
+    api.add_router("/v1/public/", public_router)
 
 
 _register_routers()

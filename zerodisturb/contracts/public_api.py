@@ -1,0 +1,156 @@
+"""公示: approved items and accepted contracts for anyone, without login and without personal data.
+
+Only organisation names, numbers, amounts and dates leave here: no officer, reviewer or staff
+names, ID or phone numbers.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from zerodisturb.api import Page
+from zerodisturb.commissioning.choices import APPROVED_STATUSES
+from zerodisturb.commissioning.models import CommissionedItem
+from zerodisturb.contracts.models import Contract
+
+router = Router(tags=["公示"], auth=None)
+
+
+def public_items(county_code: str | None = None):
+    qs = CommissionedItem.objects.filter(status__in=APPROVED_STATUSES).select_related(
+        "agency", "current_version", "current_version__domain"
+    )
+    return qs.filter(county_code=county_code) if county_code else qs
+
+
+def public_contracts(county_code: str | None = None):
+    qs = Contract.objects.filter(accepted_version__isnull=False).select_related(
+        "item", "item__current_version", "agency", "provider", "accepted_version"
+    )
+    return qs.filter(county_code=county_code) if county_code else qs
+
+
+class PublicItemOut(Schema):
+    number: str
+    county_code: str
+    agency: str
+    domain: str
+    title: str
+    content: str
+    legal_basis: str
+    period_start: date
+    period_end: date
+    approved_budget: Decimal | None
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_agency(obj) -> str:
+        return obj.agency.name
+
+    @staticmethod
+    def resolve_domain(obj) -> str:
+        return obj.current_version.domain.name
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.current_version.title
+
+    @staticmethod
+    def resolve_content(obj) -> str:
+        return obj.current_version.content
+
+    @staticmethod
+    def resolve_legal_basis(obj) -> str:
+        return obj.current_version.legal_basis
+
+    @staticmethod
+    def resolve_period_start(obj) -> date:
+        return obj.current_version.period_start
+
+    @staticmethod
+    def resolve_period_end(obj) -> date:
+        return obj.current_version.period_end
+
+
+class PublicContractOut(Schema):
+    number: str
+    county_code: str
+    item_number: str
+    item_title: str
+    agency: str
+    provider: str
+    amount: Decimal
+    signed_on: date
+    term_start: date
+    term_end: date
+    scope: str
+    staff_count: int
+    accepted_at: datetime | None
+    in_force: bool
+
+    @staticmethod
+    def resolve_item_number(obj) -> str:
+        return obj.item.number
+
+    @staticmethod
+    def resolve_item_title(obj) -> str:
+        return obj.item.current_version.title
+
+    @staticmethod
+    def resolve_agency(obj) -> str:
+        return obj.agency.name
+
+    @staticmethod
+    def resolve_provider(obj) -> str:
+        return obj.provider.name
+
+    # The accepted version is what is in force; a pending amendment is not public yet.
+    @staticmethod
+    def resolve_amount(obj) -> Decimal:
+        return obj.accepted_version.amount
+
+    @staticmethod
+    def resolve_signed_on(obj) -> date:
+        return obj.accepted_version.signed_on
+
+    @staticmethod
+    def resolve_term_start(obj) -> date:
+        return obj.accepted_version.term_start
+
+    @staticmethod
+    def resolve_term_end(obj) -> date:
+        return obj.accepted_version.term_end
+
+    @staticmethod
+    def resolve_scope(obj) -> str:
+        return obj.accepted_version.scope
+
+    @staticmethod
+    def resolve_staff_count(obj) -> int:
+        return obj.accepted_version.staff.count()
+
+    @staticmethod
+    def resolve_accepted_at(obj) -> datetime | None:
+        return obj.accepted_version.decided_at
+
+    @staticmethod
+    def resolve_in_force(obj) -> bool:
+        return obj.in_force()
+
+
+class CountyFilter(Schema):
+    county: str = ""
+
+
+@router.get("/items", response=list[PublicItemOut], summary="公示：已批准的委托事项")
+@paginate(Page)
+def items(request, filters: Query[CountyFilter]):
+    return public_items(filters.county or None).order_by("-decided_at", "-pk")
+
+
+@router.get("/contracts", response=list[PublicContractOut], summary="公示：已备案的委托合同")
+@paginate(Page)
+def contracts(request, filters: Query[CountyFilter]):
+    return public_contracts(filters.county or None).order_by("-created_at", "-pk")
