@@ -1,7 +1,7 @@
 """Test helpers for the 事前 lifecycle: a five-seat review panel, items taken to a given state, contracts.
 
-Tests import the `panel` fixture from here (the contracts and deadlines tests have no conftest of
-their own for it) and build their scenario with the helpers, always passing `now`.
+Test modules import `panel_fixture` (the `panel` fixture) from here, since the contracts and
+deadlines tests have no conftest of their own for it, and build scenarios passing `now`.
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def build_panel(county) -> Panel:
     )
 
 
-@pytest.fixture
-def panel(county, settings, tmp_path) -> Panel:
+@pytest.fixture(name="panel")
+def panel_fixture(county, settings, tmp_path) -> Panel:
     settings.MEDIA_ROOT = tmp_path / "media"  # contract PDFs land in the test's own folder
     return build_panel(county)
 
@@ -123,9 +123,10 @@ def vote(panel: Panel, item, seat, decision=Decision.APPROVE, amount=None, now=N
 
 
 def decide(panel: Panel, item, now: datetime, cuts: dict | None = None) -> CommissionedItem:
-    """Every seat that reviews the item approves; `cuts` maps a seat to its cut amount."""
+    """Every seat still to vote approves; `cuts` maps a seat's pk to its cut amount."""
     cuts = cuts or {}
-    for review in item.reviews.filter(version=item.current_version).select_related("department"):
+    reviews = item.reviews.filter(version=item.current_version, decision=Decision.PENDING)
+    for review in reviews.select_related("department"):
         seat = review.department
         if seat.pk in cuts:
             vote(panel, item, seat, Decision.APPROVE_CUT, cuts[seat.pk], now=now)
@@ -185,7 +186,7 @@ __all__ = [
     "decide",
     "draft_item",
     "item_data",
-    "panel",
+    "panel_fixture",
     "recorded_contract",
     "staff_member",
     "submitted_item",

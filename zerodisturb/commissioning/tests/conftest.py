@@ -1,3 +1,3 @@
 """The five-seat review panel for the commissioning tests (defined in zerodisturb.testing)."""
 
-from zerodisturb.testing.commissioning import panel  # noqa: F401  (a pytest fixture)
+from zerodisturb.testing.commissioning import panel_fixture  # noqa: F401  (a pytest fixture)
