@@ -146,8 +146,8 @@ def _register_routers() -> None:
     from zerodisturb.audit.api import router as audit_router
     from zerodisturb.commissioning.api import router as commissioning_router
     from zerodisturb.contracts.api import router as contracts_router
-    from zerodisturb.contracts.public_api import router as public_router
     from zerodisturb.notifications.api import router as notifications_router
+    from zerodisturb.public.api import router as public_router
     from zerodisturb.registry.api import router as registry_router
     from zerodisturb.workdays.api import router as calendar_router
 
@@ -156,8 +156,8 @@ def _register_routers() -> None:
     api.add_router("/v1/audit/", audit_router)
     api.add_router("/v1/calendar/", calendar_router)
     api.add_router("/v1/commissioning/", commissioning_router)
-    api.add_router("/v1/contracts/", contracts_router)
-    api.add_router("/v1/notifications/", notifications_router)
+    api.add_router("/v1/contracts", contracts_router)
+    api.add_router("/v1/notifications", notifications_router)
     api.add_router("/v1/public/", public_router)
 
 

@@ -252,7 +252,7 @@ class ItemDetailOut(ItemOut):
 
     @staticmethod
     def resolve_contracted_amount(obj) -> Decimal:
-        return contracted_elsewhere(obj)
+        return contracted_elsewhere(obj).quantize(Decimal("0.01"))
 
     @staticmethod
     def resolve_merge_with(obj) -> str | None:

@@ -1,35 +1,20 @@
-"""公示: approved items and accepted contracts for anyone, without login and without personal data.
+"""公示 over the JSON API: approved items and accepted contracts for anyone, without login.
 
-Only organisation names, numbers, amounts and dates leave here: no officer, reviewer or staff
-names, ID or phone numbers.
+What is public is decided in selectors.py; these schemas add only organisation names, numbers,
+amounts and dates: no officer, reviewer or staff names, ID or phone numbers.
 """
 
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Count
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from zerodisturb.api import Page
-from zerodisturb.commissioning.choices import APPROVED_STATUSES
-from zerodisturb.commissioning.models import CommissionedItem
-from zerodisturb.contracts.models import Contract
+from zerodisturb.public.selectors import public_contracts, public_items
 
 router = Router(tags=["公示"], auth=None)
-
-
-def public_items(county_code: str | None = None):
-    qs = CommissionedItem.objects.filter(status__in=APPROVED_STATUSES).select_related(
-        "agency", "current_version", "current_version__domain"
-    )
-    return qs.filter(county_code=county_code) if county_code else qs
-
-
-def public_contracts(county_code: str | None = None):
-    qs = Contract.objects.filter(accepted_version__isnull=False).select_related(
-        "item", "item__current_version", "agency", "provider", "accepted_version"
-    )
-    return qs.filter(county_code=county_code) if county_code else qs
 
 
 class PublicItemOut(Schema):
@@ -128,10 +113,6 @@ class PublicContractOut(Schema):
         return obj.accepted_version.scope
 
     @staticmethod
-    def resolve_staff_count(obj) -> int:
-        return obj.accepted_version.staff.count()
-
-    @staticmethod
     def resolve_accepted_at(obj) -> datetime | None:
         return obj.accepted_version.decided_at
 
@@ -147,10 +128,14 @@ class CountyFilter(Schema):
 @router.get("/items", response=list[PublicItemOut], summary="公示：已批准的委托事项")
 @paginate(Page)
 def items(request, filters: Query[CountyFilter]):
-    return public_items(filters.county or None).order_by("-decided_at", "-pk")
+    return public_items(filters.county or None)
 
 
 @router.get("/contracts", response=list[PublicContractOut], summary="公示：已备案的委托合同")
 @paginate(Page)
 def contracts(request, filters: Query[CountyFilter]):
-    return public_contracts(filters.county or None).order_by("-created_at", "-pk")
+    return (
+        public_contracts(filters.county or None)
+        .select_related("item__current_version")
+        .annotate(staff_count=Count("accepted_version__staff"))
+    )
