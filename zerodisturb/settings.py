@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zerodisturb.commissioning",
     "zerodisturb.contracts",
     "zerodisturb.deadlines",
+    "zerodisturb.public",
     "zerodisturb.web",
     "zerodisturb.demo",
 ]

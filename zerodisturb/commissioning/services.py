@@ -343,3 +343,84 @@ def mark_merge(
         {"merge_with": [before, other.number if other else None], "note": item.merge_note},
     )
     return item
+
+
+NEGATIVE_RULE_LIMITS = {"reason": 300, "rule_ref": 200, "keywords": 2000}
+
+
+def _clean_negative_rule(data: dict) -> dict:
+    from zerodisturb.commissioning.choices import NegativeCategory
+    from zerodisturb.commissioning.models import NegativeRule
+
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    category = str(data.get("category") or "").strip()
+    if category not in NegativeCategory.values:
+        errors["category"] = "请选择负面清单类别"
+    clean["category"] = category
+    for name, limit in NEGATIVE_RULE_LIMITS.items():
+        value = str(data.get(name) or "").strip()
+        if name != "keywords" and not value:
+            errors[name] = "必填项不能为空"
+        elif len(value) > limit:
+            errors[name] = f"不能超过 {limit} 个字（现为 {len(value)} 个字）"
+        clean[name] = value
+    keywords = NegativeRule(keywords=clean["keywords"]).keyword_list
+    if not keywords and "keywords" not in errors:
+        errors["keywords"] = "请至少填写一个关键词"
+    elif any(len(k) < 2 for k in keywords):
+        # A one-character keyword would refuse almost every application.
+        errors["keywords"] = "每个关键词至少 2 个字"
+    clean["keywords"] = "\n".join(dict.fromkeys(keywords))
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+    return clean
+
+
+@transaction.atomic
+def save_negative_rule(actor, data: dict, rule=None):
+    """The judicial bureau adds a negative-list entry or edits one of its county's entries."""
+    from zerodisturb.commissioning.models import NegativeRule
+
+    if not perms.can_manage_negative_list(actor):
+        raise PermissionDenied("只有司法局可以维护负面清单。")
+    if rule is not None:
+        rule = NegativeRule.objects.select_for_update().get(pk=rule.pk)
+        if actor.role != Role.SYSTEM_ADMIN and rule.county_code != actor.county_code:
+            raise PermissionDenied("只能维护本县的负面清单。")
+    clean = _clean_negative_rule(data)
+    if rule is None:
+        rule = NegativeRule(county_code=actor.county_code)
+        before = None
+    else:
+        before = {k: getattr(rule, k) for k in clean}
+    for name, value in clean.items():
+        setattr(rule, name, value)
+    rule.updated_by = actor
+    rule.save()
+    changes = (
+        clean if before is None else {k: [before[k], v] for k, v in clean.items() if before[k] != v}
+    )
+    record_event(
+        actor, "negative_rule.save", rule, {"created": before is None, "changes": changes}
+    )
+    return rule
+
+
+@transaction.atomic
+def set_negative_rule_active(actor, rule, active: bool):
+    from zerodisturb.commissioning.models import NegativeRule
+
+    if not perms.can_manage_negative_list(actor):
+        raise PermissionDenied("只有司法局可以维护负面清单。")
+    rule = NegativeRule.objects.select_for_update().get(pk=rule.pk)
+    if actor.role != Role.SYSTEM_ADMIN and rule.county_code != actor.county_code:
+        raise PermissionDenied("只能维护本县的负面清单。")
+    if rule.active == bool(active):
+        return rule
+    rule.active = bool(active)
+    rule.updated_by = actor
+    rule.save(update_fields=["active", "updated_by", "updated_at"])
+    action = "negative_rule.activate" if active else "negative_rule.deactivate"
+    record_event(actor, action, rule, {"category": rule.category, "reason": rule.reason})
+    return rule

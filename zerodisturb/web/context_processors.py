@@ -1,3 +1,19 @@
+from zerodisturb.commissioning.permissions import can_manage_negative_list
+from zerodisturb.notifications.models import Notification
+from zerodisturb.roles import Role
+
+# Roles that have a page of commissioned items or of contracts (mirrors visible_items and
+# visible_contracts: the others would only ever see an empty list).
+ITEM_ROLES = (
+    Role.AGENCY_OFFICER,
+    Role.REVIEWER,
+    Role.SUPERVISOR,
+    Role.OVERSIGHT,
+    Role.SYSTEM_ADMIN,
+)
+CONTRACT_ROLES = ITEM_ROLES + (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
@@ -5,4 +21,8 @@ def navigation(request):
     return {
         "can_import": user.has_perm("registry.import"),
         "can_audit": user.has_perm("audit.view_trail"),
+        "can_see_items": user.role in ITEM_ROLES,
+        "can_see_contracts": user.role in CONTRACT_ROLES,
+        "can_manage_negative_list": can_manage_negative_list(user),
+        "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }

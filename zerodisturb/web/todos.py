@@ -9,13 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerodisturb.accounts.models import User
+from zerodisturb.commissioning.choices import Decision, ItemStatus
+from zerodisturb.commissioning.models import CommissionedItem, Review
+from zerodisturb.contracts.choices import FilingStatus
+from zerodisturb.contracts.models import Contract
 from zerodisturb.registry.models import ImportJob
 from zerodisturb.roles import Role
+
+UNFILED = (FilingStatus.RECORDED, FilingStatus.RETURNED)
 
 
 @dataclass
@@ -63,7 +70,92 @@ def _locked_accounts(user) -> list[Todo]:
     return [Todo(_("被临时锁定的账户"), count, url, urgent=True)]
 
 
-TODO_SOURCES = [_imports, _locked_accounts]
+def _agency_items_and_contracts(user) -> list[Todo]:
+    if user.role != Role.AGENCY_OFFICER or not user.organisation_id:
+        return []
+    items = reverse("commissioning:items")
+    contracts = reverse("contracts:list")
+    mine = CommissionedItem.objects.filter(agency_id=user.organisation_id)
+    own_contracts = Contract.objects.filter(agency_id=user.organisation_id, ended_at__isnull=True)
+    unfiled = own_contracts.filter(current_version__filing_status__in=UNFILED)
+    overdue = unfiled.filter(current_version__filing_due_on__lt=timezone.localdate())
+    org = user.organisation_id
+    candidates = [
+        (
+            _("未提交的草稿"),
+            mine.filter(status=ItemStatus.DRAFT).count(),
+            f"{items}?status=draft&agency={org}",
+            False,
+        ),
+        (
+            _("未通过、待修改的事项"),
+            mine.filter(status=ItemStatus.REJECTED).count(),
+            f"{items}?status=rejected&agency={org}",
+            True,
+        ),
+        (_("待报备的合同"), unfiled.count(), f"{contracts}?status=recorded", False),
+        (_("逾期未备案的合同"), overdue.count(), f"{contracts}?overdue=on", True),
+    ]
+    return [Todo(title, n, url, urgent) for title, n, url, urgent in candidates if n]
+
+
+def _pending_votes(user) -> list[Todo]:
+    if user.role != Role.REVIEWER or not user.organisation_id:
+        return []
+    pending = Review.objects.filter(
+        department_id=user.organisation_id,
+        decision=Decision.PENDING,
+        version_id=F("item__current_version_id"),
+        item__status__in=(ItemStatus.SUBMITTED, ItemStatus.UNDER_REVIEW),
+    )
+    total = pending.count()
+    overdue = pending.filter(due_on__lt=timezone.localdate()).count()
+    url = reverse("commissioning:items")
+    todos = []
+    if total:
+        todos.append(Todo(_("本部门待表决的事项"), total, f"{url}?pending=on"))
+    if overdue:
+        todos.append(Todo(_("本部门逾期未表决的事项"), overdue, f"{url}?overdue=1", urgent=True))
+    return todos
+
+
+def _supervision(user) -> list[Todo]:
+    if user.role != Role.SUPERVISOR:
+        return []
+    county = user.county_code
+    today = timezone.localdate()
+    contracts = Contract.objects.filter(county_code=county, ended_at__isnull=True)
+    waiting = contracts.filter(current_version__filing_status=FilingStatus.FILED).count()
+    overdue_filings = contracts.filter(
+        current_version__filing_status__in=UNFILED, current_version__filing_due_on__lt=today
+    ).count()
+    overdue_reviews = (
+        CommissionedItem.objects.filter(
+            county_code=county,
+            status__in=(ItemStatus.SUBMITTED, ItemStatus.UNDER_REVIEW),
+            reviews__decision=Decision.PENDING,
+            reviews__version_id=F("current_version_id"),
+            reviews__due_on__lt=today,
+        )
+        .distinct()
+        .count()
+    )
+    items, filings = reverse("commissioning:items"), reverse("contracts:list")
+    candidates = [
+        (_("待审查的合同备案"), waiting, f"{filings}?status=filed", False),
+        (_("逾期未表决的联审事项"), overdue_reviews, f"{items}?overdue=1", True),
+        (_("逾期未备案的合同"), overdue_filings, f"{filings}?overdue=on", True),
+    ]
+    return [Todo(title, n, url, urgent) for title, n, url, urgent in candidates if n]
+
+
+TODO_SOURCES = [
+    _imports,
+    _locked_accounts,
+    _agency_items_and_contracts,
+    _pending_votes,
+    _supervision,
+]
 
 
 def todos_for(user) -> list[Todo]:

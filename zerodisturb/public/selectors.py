@@ -1,0 +1,31 @@
+"""What the public lists (公示) show: approved items and accepted contracts, no personal data.
+
+The HTML page and the API both read these querysets, so what is public is decided once.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zerodisturb.commissioning.choices import APPROVED_STATUSES
+from zerodisturb.commissioning.models import CommissionedItem
+from zerodisturb.contracts.models import Contract
+
+
+def public_items(county_code: str | None = None) -> QuerySet[CommissionedItem]:
+    qs = CommissionedItem.objects.filter(status__in=APPROVED_STATUSES).select_related(
+        "agency", "current_version", "current_version__domain"
+    )
+    if county_code:
+        qs = qs.filter(county_code=county_code)
+    return qs.order_by("-decided_at", "-pk")
+
+
+def public_contracts(county_code: str | None = None) -> QuerySet[Contract]:
+    """Contracts whose filing the judicial bureau accepted and that have not been ended."""
+    qs = Contract.objects.filter(
+        accepted_version__isnull=False, ended_at__isnull=True
+    ).select_related("agency", "provider", "item", "accepted_version")
+    if county_code:
+        qs = qs.filter(county_code=county_code)
+    return qs.order_by("-accepted_version__decided_at", "-pk")

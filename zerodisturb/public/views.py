@@ -1,0 +1,24 @@
+"""The public lists (公示), open to anyone without signing in."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from zerodisturb.public.selectors import public_contracts, public_items
+
+PAGE_SIZE = 20
+
+
+def public_lists(request):
+    county = request.GET.get("county", "").strip()
+    county = county if county.isdigit() and len(county) == 6 else None
+    items = Paginator(public_items(county), PAGE_SIZE).get_page(request.GET.get("items_page"))
+    contracts = Paginator(public_contracts(county), PAGE_SIZE).get_page(
+        request.GET.get("contracts_page")
+    )
+    return render(
+        request,
+        "public/lists.html",
+        {"items": items, "contracts": contracts, "county": county or ""},
+    )
