@@ -85,7 +85,9 @@ def audit_actions(number: str) -> list[str]:
     )
 
 
-def api_world(county: County, api_as) -> ApiWorld:
+def api_world(county: County, api_as=None) -> ApiWorld:
+    """The world of one county; `api_as` defaults to token clients of that county's users."""
+    api_as = api_as or (lambda role: token_client(county.users[role]))
     ensure_county_defaults(county.code)
     judicial_reviewer = UserFactory(
         username=f"judicial_reviewer_{county.code}",
