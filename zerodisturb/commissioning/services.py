@@ -107,9 +107,36 @@ class Submission:
     overlaps: list[Overlap]
 
 
-@transaction.atomic
+class _NegativeListRefusal(Exception):
+    def __init__(self, item: CommissionedItem, hits: list) -> None:
+        super().__init__(item.number)
+        self.item, self.hits = item, hits
+
+
 def submit_item(actor, item: CommissionedItem, now: datetime | None = None) -> Submission:
     """Refuse negative-list content; otherwise open the joint review with its deadline."""
+    try:
+        return _submit_item(actor, item, now)
+    except _NegativeListRefusal as refusal:
+        # Written after the rollback: raised inside the transaction it would vanish with it.
+        hits = refusal.hits
+        with transaction.atomic():
+            record_event(
+                actor,
+                "item.refused_negative_list",
+                refusal.item,
+                {
+                    "rules": [
+                        {"id": h.rule.pk, "keyword": h.keyword, "rule_ref": h.rule.rule_ref}
+                        for h in hits
+                    ]
+                },
+            )
+        raise ValidationError({"content": [h.message() for h in hits]}) from None
+
+
+@transaction.atomic
+def _submit_item(actor, item: CommissionedItem, now: datetime | None) -> Submission:
     now = _now(now)
     item = _locked(item)
     if not perms.can_edit_item(actor, item):
@@ -119,18 +146,7 @@ def submit_item(actor, item: CommissionedItem, now: datetime | None = None) -> S
     version = item.current_version
     hits = negative_list_hits(item.county_code, version.title, version.content)
     if hits:
-        record_event(
-            actor,
-            "item.refused_negative_list",
-            item,
-            {
-                "rules": [
-                    {"id": h.rule.pk, "keyword": h.keyword, "rule_ref": h.rule.rule_ref}
-                    for h in hits
-                ]
-            },
-        )
-        raise ValidationError({"content": [h.message() for h in hits]})
+        raise _NegativeListRefusal(item, hits)
     seats = list(
         ReviewDepartment.objects.filter(county_code=item.county_code, active=True)
         .select_related("organisation")

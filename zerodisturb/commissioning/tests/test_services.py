@@ -107,6 +107,13 @@ def test_negative_list_content_is_refused_with_reason_and_rule(panel):
     assert item.status == ItemStatus.DRAFT
     assert not item.reviews.exists()
     assert item.submitted_at is None
+    assert not Notification.objects.exists()
+    # The refusal itself stays in the audit trail, with the rules it hit.
+    assert actions(item) == ["item.create", "item.refused_negative_list"]
+    refusal = AuditEvent.objects.get(action="item.refused_negative_list")
+    assert {r["rule_ref"] for r in refusal.payload["rules"]} == {RULE_REF}
+    assert len(refusal.payload["rules"]) == 2
+    assert verify_chain().ok
 
 
 # --- voting -------------------------------------------------------------------------------------
