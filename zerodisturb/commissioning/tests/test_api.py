@@ -183,7 +183,9 @@ def test_negative_list_content_is_refused_at_submission_naming_the_rule(world, p
     before = rows()
     response = world.agency.post(f"{ITEMS}/{item['id']}/submit")
     assert_refused(response, "content", "服务内容", phrase, "不得委托", "第六条")
-    assert rows() == before
+    # Nothing changes but the audit trail, which keeps the refusal and the rule it hit.
+    assert rows()[:3] == before[:3] and rows()[3] == before[3] + 1
+    assert audit_actions(item["number"])[-1] == "item.refused_negative_list"
     assert CommissionedItem.objects.get(pk=item["id"]).status == "draft"
 
 
