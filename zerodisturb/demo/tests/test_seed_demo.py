@@ -93,7 +93,10 @@ def _check_commissioning(out: str) -> None:
     assert items.filter(status="withdrawn").exists()
     assert items.filter(merge_with__isnull=False).count() == 2
     assert items.filter(current_version__version=2, status="approved").count() == 1
-    assert items.filter(status="draft", first_submitted_at__isnull=True).count() == 1
+    refused = items.get(status="draft", first_submitted_at__isnull=True)
+    assert AuditEvent.objects.filter(
+        action="item.refused_negative_list", object_id=str(refused.pk)
+    ).exists()
     assert items.filter(status__in=["submitted", "under_review"]).count() == 3
     for item in items.exclude(status="draft"):
         assert AuditEvent.objects.filter(action="item.submit", object_id=str(item.pk)).exists()
