@@ -45,9 +45,12 @@ class Lookups:
 
     def organisation(self, credit_code: str) -> Organisation | None:
         if credit_code not in self.organisations_by_code:
-            self.organisations_by_code[credit_code] = Organisation.objects.filter(
-                credit_code=credit_code, county_code=self.county_code
-            ).first()
+            # exclude(""): the credit code index is partial (non-empty codes) and is used only so.
+            self.organisations_by_code[credit_code] = (
+                Organisation.objects.exclude(credit_code="")
+                .filter(credit_code=credit_code, county_code=self.county_code)
+                .first()
+            )
         return self.organisations_by_code[credit_code]
 
 
@@ -55,12 +58,12 @@ def registered_elsewhere(model, field: str, values, county_code: str) -> set[str
     """The values of `field` already registered under another county (they cannot be taken over)."""
     values = [v for v in values if v]
     found: set[str] = set()
+    # Both key fields are indexed only where non-empty (partial unique index): say so, or the
+    # database scans the whole table for every chunk.
+    with_value = model.objects.exclude(**{field: ""}).exclude(county_code=county_code).order_by()
     for start in range(0, len(values), 2000):
-        found.update(
-            model.objects.filter(**{f"{field}__in": values[start : start + 2000]})
-            .exclude(county_code=county_code)
-            .values_list(field, flat=True)
-        )
+        chunk = values[start : start + 2000]
+        found.update(with_value.filter(**{f"{field}__in": chunk}).values_list(field, flat=True))
     return found
 
 

@@ -314,7 +314,8 @@ def import_workbook(
             progress("写入", len(enterprises), total)
         report.results["providers"] = bulk_save_organisations(actor, providers)
         new_codes = {p["organisation_code"] for p in people if "organisation" not in p}
-        by_code = {o.credit_code: o for o in Organisation.objects.filter(credit_code__in=new_codes)}
+        with_code = Organisation.objects.exclude(credit_code="")  # uses the partial index
+        by_code = {o.credit_code: o for o in with_code.filter(credit_code__in=new_codes)}
         for person in people:
             person.setdefault("organisation", by_code.get(person["organisation_code"]))
         report.results["people"] = bulk_save_people(actor, people)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from zerodisturb.audit.models import AuditEvent
 from zerodisturb.registry.importing import import_workbook
 from zerodisturb.registry.models import Organisation
-from zerodisturb.registry.tests.workbooks import enterprise_rows, workbook_bytes
+from zerodisturb.registry.tests.workbooks import enterprise_rows, person_row, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,27 @@ def test_moving_an_enterprise_to_another_locality_is_an_update_with_the_ids(coun
     assert moved.locality == county.other_town
     event = AuditEvent.objects.get(action="organisation.update")
     assert event.payload["changes"] == {"locality": [county.town.pk, county.other_town.pk]}
+
+
+def test_import_finds_existing_records_by_index_not_by_scanning_the_table(county):
+    # The key indexes are partial (non-empty codes only); a look-up that does not say "non-empty"
+    # cannot use them and reads the whole table once per chunk: quadratic at 100,000 rows.
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's query plans")
+    people = [person_row(county.orgs["provider"].credit_code)]
+    data = workbook_bytes(enterprise_rows(20, county.town.name, seed=4), people=people)
+    assert import_workbook(None, data, "330282").ok
+    with CaptureQueriesContext(connection) as queries:
+        assert import_workbook(None, data, "330282").ok
+    looked_up = 0
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if not sql.startswith("SELECT") or not re.search(
+                r"registry_(organisation|person)", sql
+            ):
+                continue
+            plan = [row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()]
+            assert not [step for step in plan if re.match(r"SCAN registry_", step)], (sql, plan)
+            looked_up += 1
+    assert looked_up >= 3  # enterprises, the people's unit, people
