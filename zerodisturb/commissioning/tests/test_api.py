@@ -303,3 +303,20 @@ def test_figures_are_for_supervisors_oversight_and_reviewers(world, who, status)
 def test_figures_refuse_a_month_out_of_range(world):
     response = world.supervisor.get(f"{V1}/commissioning/figures?month=13")
     assert response.status_code == 422 and "month" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/commissioning/items",
+        "/commissioning/figures",
+        "/contracts",
+        "/notifications",
+    ],
+)
+def test_anonymous_callers_get_401_in_the_error_format(db, path):
+    from django.test import Client
+
+    response = Client().get(f"{V1}{path}")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"

@@ -91,3 +91,19 @@ def test_public_lists_filter_by_county_code(world):
 
 def test_public_lists_do_not_accept_writes(world):
     assert Client().post(f"{V1}/public/items").status_code == 405
+
+
+def test_openapi_lists_the_new_operations_and_the_public_ones_need_no_auth(db):
+    schema = Client().get("/api/openapi.json").json()
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/commissioning/items/{item_id}/submit",
+        "/api/v1/commissioning/figures",
+        "/api/v1/contracts/{contract_id}/amend",
+        "/api/v1/notifications/read",
+    ):
+        assert path in paths
+    assert "multipart/form-data" in paths["/api/v1/contracts"]["post"]["requestBody"]["content"]
+    assert paths["/api/v1/commissioning/items"]["get"]["security"]
+    assert not paths["/api/v1/public/items"]["get"].get("security")
+    assert not paths["/api/v1/public/contracts"]["get"].get("security")
