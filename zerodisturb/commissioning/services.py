@@ -417,9 +417,7 @@ def save_negative_rule(actor, data: dict, rule=None):
     changes = (
         clean if before is None else {k: [before[k], v] for k, v in clean.items() if before[k] != v}
     )
-    record_event(
-        actor, "negative_rule.save", rule, {"created": before is None, "changes": changes}
-    )
+    record_event(actor, "negative_rule.save", rule, {"created": before is None, "changes": changes})
     return rule
 
 

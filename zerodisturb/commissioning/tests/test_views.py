@@ -126,15 +126,15 @@ def test_submit_vote_and_approve_with_a_cut(setup, as_role, django_capture_on_co
     assert item.status == "approved_reduced" and str(item.approved_budget) == "150000.00"
     page = as_role("agency_officer").get(url(item)).content.decode()
     assert 'id="record-contract"' in page and "150000.00" in page
-    assert Notification.objects.filter(
-        recipient=setup.users["reviewer"], link=url(item)
-    ).exists()
+    assert Notification.objects.filter(recipient=setup.users["reviewer"], link=url(item)).exists()
 
 
 def test_rejection_revision_and_version_compare(setup, as_role):
     item = new_item(setup)
     services.submit_item(setup.users["agency_officer"], item)
-    response = as_role("reviewer").post(url(item, "vote"), {"decision": "reject", "opinion": "重复"})
+    response = as_role("reviewer").post(
+        url(item, "vote"), {"decision": "reject", "opinion": "重复"}
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == "rejected"
@@ -202,9 +202,12 @@ def test_wrong_roles_get_403_or_404(setup, as_role):
     assert login_client(setup.users["other_officer"]).get(url(draft)).status_code == 404
     assert as_role("reviewer").get(url(draft)).status_code == 404  # drafts stay with the agency
     services.submit_item(setup.users["agency_officer"], draft)
-    assert as_role("agency_officer").post(
-        url(draft, "vote"), {"decision": "approve", "opinion": "自己批"}
-    ).status_code == 403
+    assert (
+        as_role("agency_officer")
+        .post(url(draft, "vote"), {"decision": "approve", "opinion": "自己批"})
+        .status_code
+        == 403
+    )
     assert as_role("reviewer").post(url(draft, "withdraw"), {"reason": "x"}).status_code == 403
     assert as_role("agency_officer").get(url(draft, "submit")).status_code == 405
     assert as_role("enterprise").get("/commissioning/negative-list/").status_code == 403
@@ -223,17 +226,29 @@ def test_judicial_bureau_maintains_the_negative_list(setup, as_role):
         {"category": "other", "keywords": " ", "reason": "", "rule_ref": "第六条"},
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "请至少填写一个关键词" in html and "必填项不能为空" in html
+    assert (
+        response.status_code == 200 and "请至少填写一个关键词" in html and "必填项不能为空" in html
+    )
     response = client.post(
         "/commissioning/negative-list/new/",
-        {"category": "other", "keywords": "代为执法\n代行执法", "reason": "执法不得委托", "rule_ref": "第六条"},
+        {
+            "category": "other",
+            "keywords": "代为执法\n代行执法",
+            "reason": "执法不得委托",
+            "rule_ref": "第六条",
+        },
     )
     assert response.status_code == 302
     rule = NegativeRule.objects.get(reason="执法不得委托")
     assert rule.keyword_list == ["代为执法", "代行执法"]
     response = client.post(
         f"/commissioning/negative-list/{rule.pk}/edit/",
-        {"category": "other", "keywords": "代为执法", "reason": "执法不得委托", "rule_ref": "第七条"},
+        {
+            "category": "other",
+            "keywords": "代为执法",
+            "reason": "执法不得委托",
+            "rule_ref": "第七条",
+        },
     )
     rule.refresh_from_db()
     assert response.status_code == 302 and rule.rule_ref == "第七条"
