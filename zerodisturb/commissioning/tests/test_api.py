@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from zerodisturb.audit.models import AuditEvent
 from zerodisturb.commissioning.models import CommissionedItem, ItemVersion, Review
@@ -315,8 +316,6 @@ def test_figures_refuse_a_month_out_of_range(world):
     ],
 )
 def test_anonymous_callers_get_401_in_the_error_format(db, path):
-    from django.test import Client
-
     response = Client().get(f"{V1}{path}")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthenticated"
