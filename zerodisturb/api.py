@@ -110,6 +110,12 @@ def _http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 
+@api.exception_handler(OverflowError)
+def _number_too_large(request, exc):
+    # A number in the path or query larger than the database's integers: not a record, not a 500.
+    return error_response(request, 422, "invalid", "编号或数值超出范围。")
+
+
 @api.exception_handler(Exception)
 def _internal(request, exc):
     log.exception("API error")

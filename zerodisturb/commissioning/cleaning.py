@@ -124,8 +124,18 @@ def _ids(raw, field: str, errors: dict[str, str]) -> list[int]:
         values = [v for v in values.replace("，", ",").split(",") if v.strip()]
     ids = []
     for value in values:
-        try:
-            ids.append(int(str(value).strip()))
-        except (TypeError, ValueError):
+        number = valid_id(value)
+        if number is None:
             errors[field] = f"“{str(value)[:20]}”不是有效编号"
+        else:
+            ids.append(number)
     return ids
+
+
+def valid_id(value) -> int | None:
+    """A database id, or None: bigger numbers would overflow the column type."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 
-from zerodisturb.commissioning.cleaning import parse_amount, parse_date
+from zerodisturb.commissioning.cleaning import parse_amount, parse_date, valid_id
 from zerodisturb.registry.choices import OrganisationKind, PersonKind
 from zerodisturb.registry.models import Organisation, Person
 
@@ -93,7 +93,7 @@ def clean_contract(
     clean["no_subentrustment"] = True
     if contract is None:
         provider = Organisation.objects.filter(
-            pk=_int(data.get("provider")),
+            pk=valid_id(data.get("provider")),
             county_code=item.county_code,
             kind=OrganisationKind.PROVIDER,
             active=True,
@@ -103,7 +103,7 @@ def clean_contract(
         clean["provider"] = provider
     else:
         provider = contract.provider
-    staff_ids = [_int(s) for s in (data.get("staff") or []) if str(s).strip()]
+    staff_ids = [valid_id(s) for s in (data.get("staff") or []) if str(s).strip()]
     staff = (
         list(
             Person.objects.filter(
@@ -120,10 +120,3 @@ def clean_contract(
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
     return clean
-
-
-def _int(value) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None

@@ -319,3 +319,25 @@ def test_anonymous_callers_get_401_in_the_error_format(db, path):
     response = Client().get(f"{V1}{path}")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_huge_ids_in_targets_are_refused_with_the_field_named(county, api_as):
+    from zerodisturb.commissioning.defaults import ensure_county_defaults
+
+    ensure_county_defaults("330282")
+    body = {
+        "domain": "work_safety",
+        "title": "技术咨询",
+        "content": "隐患排查技术咨询",
+        "legal_basis": "《安全生产法》",
+        "why_external": "缺少专业人员",
+        "requested_budget": "100000",
+        "period_start": "2026-12-01",
+        "period_end": "2027-06-30",
+        "target_enterprises": [10**25],
+    }
+    response = api_as("agency_officer").post(
+        "/api/v1/commissioning/items", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "target_enterprises" in response.json()["error"]["fields"]

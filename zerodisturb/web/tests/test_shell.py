@@ -165,3 +165,10 @@ def test_browser_language_does_not_override_chinese_first(county, as_role):
     page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
     assert 'lang="zh-hans"' in page and "我的待办" in page
     assert "English" in page  # the switch names each language in itself
+
+
+def test_numbers_too_large_for_the_database_are_refused_not_500(county, api_as):
+    api = api_as("supervisor")
+    response = api.get(f"/api/v1/registry/organisations/{10**25}")
+    assert response.status_code in (404, 422)
+    assert response.json()["error"]["code"] in ("not_found", "invalid")
