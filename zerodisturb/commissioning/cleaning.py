@@ -86,7 +86,10 @@ def clean_item(data: dict, county_code: str) -> dict:
         elif (end - start).days > MAX_PERIOD_DAYS:
             errors["period_end"] = "服务期不能超过 3 年"
     clean["period_start"], clean["period_end"] = start, end
-    sectors = [s for s in (data.get("target_sectors") or []) if s]
+    sectors = data.get("target_sectors") or []
+    if isinstance(sectors, str):  # "chemical,machinery" from a form or a script
+        sectors = sectors.replace("，", ",").split(",")
+    sectors = [str(s).strip() for s in sectors if str(s).strip()]
     unknown = [s for s in sectors if s not in Sector.values]
     if unknown:
         errors["target_sectors"] = f"未知行业：{'、'.join(map(str, unknown))}"

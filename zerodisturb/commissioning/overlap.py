@@ -75,8 +75,13 @@ def _text(version: ItemVersion) -> str:
 
 def find_overlaps(version: ItemVersion, limit: int = 10) -> list[Overlap]:
     item = version.item
+    # Items whose service period has ended no longer overlap anything.
     others = list(
-        CommissionedItem.objects.filter(county_code=item.county_code, status__in=CURRENT_STATUSES)
+        CommissionedItem.objects.filter(
+            county_code=item.county_code,
+            status__in=CURRENT_STATUSES,
+            current_version__period_end__gte=version.period_start,
+        )
         .exclude(agency=item.agency)
         .exclude(pk=item.pk)
         .select_related("current_version", "agency")

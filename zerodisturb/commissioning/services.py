@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from zerodisturb.audit.services import record_event
 from zerodisturb.commissioning import permissions as perms
-from zerodisturb.commissioning.choices import Decision, ItemStatus
+from zerodisturb.commissioning.choices import CURRENT_STATUSES, Decision, ItemStatus
 from zerodisturb.commissioning.cleaning import clean_item, parse_amount
 from zerodisturb.commissioning.models import CommissionedItem, ItemVersion, Review
 from zerodisturb.commissioning.negative import negative_list_hits
 from zerodisturb.commissioning.overlap import Overlap, find_overlaps
+from zerodisturb.notifications.models import Notification
 from zerodisturb.notifications.services import notify, users_of
 from zerodisturb.registry.models import ReviewDepartment
 from zerodisturb.registry.numbering import next_number
@@ -65,12 +66,12 @@ def _locked(item: CommissionedItem) -> CommissionedItem:
 
 
 @transaction.atomic
-def create_item(actor, data: dict) -> CommissionedItem:
+def create_item(actor, data: dict, now: datetime | None = None) -> CommissionedItem:
     if not perms.can_create_item(actor):
         raise PermissionDenied("只有委托机关经办人可以申请委托事项。")
     county = actor.county_code
     clean = clean_item(data, county)
-    year = timezone.localdate().year
+    year = timezone.localdate(_now(now)).year
     number = f"WT-{county}-{year}-{next_number(f'WT-{county}-{year}'):04d}"
     item = CommissionedItem.objects.create(
         county_code=county, number=number, agency=actor.organisation, created_by=actor
@@ -170,7 +171,9 @@ def _submit_item(actor, item: CommissionedItem, now: datetime | None) -> Submiss
         if seat.organisation_id != item.agency_id  # no one reviews its own organisation's item
     ]
     if not reviews:
-        raise ValidationError({"status": "除本单位外没有可参加联审的部门，请联系司法局调整联审部门。"})
+        raise ValidationError(
+            {"status": "除本单位外没有可参加联审的部门，请联系司法局调整联审部门。"}
+        )
     Review.objects.bulk_create(reviews)
     item.submit()
     item.submitted_at = now
@@ -244,6 +247,11 @@ def cast_review_vote(
     review.decision, review.approved_amount, review.opinion = decision, approved_amount, opinion
     review.reviewer, review.decided_at = actor, now
     review.save()
+    # The department's "please review" notification is done with once it has voted.
+    Notification.objects.filter(
+        dedupe_key=f"review-request:{review.version_id}:{review.department_id}",
+        read_at__isnull=True,
+    ).update(read_at=now)
     record_event(
         actor,
         "review.vote",
@@ -346,8 +354,14 @@ def mark_merge(
     item = _locked(item)
     if not perms.can_mark_merge(actor, item):
         raise PermissionDenied("只有联审部门和司法局可以标记合并。")
-    if other is not None and (other.pk == item.pk or other.county_code != item.county_code):
-        raise ValidationError({"merge_with": "只能合并到本县的另一事项"})
+    if other is not None:
+        other = CommissionedItem.objects.get(pk=other.pk)  # its current status, not the caller's copy
+    if other is not None and (
+        other.pk == item.pk
+        or other.county_code != item.county_code
+        or other.status not in CURRENT_STATUSES
+    ):
+        raise ValidationError({"merge_with": "只能合并到本县另一个已提交或已批准的事项"})
     before = item.merge_with.number if item.merge_with_id else None
     item.merge_with = other
     item.merge_note = (note or "").strip()[:300]

@@ -41,6 +41,7 @@ def can_decide_filing(user, contract: Contract) -> bool:
     return bool(
         user.is_authenticated
         and user.role == Role.SUPERVISOR
+        and user.organisation is not None
         and user.organisation.is_judicial_bureau
         and user.county_code == contract.county_code
     )
