@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "zerodisturb.notifications",
     "zerodisturb.commissioning",
     "zerodisturb.contracts",
+    "zerodisturb.credentials",
+    "zerodisturb.visits",
     "zerodisturb.deadlines",
     "zerodisturb.public",
     "zerodisturb.web",
@@ -173,6 +175,16 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@zerodisturb.local")
 SMS_ADAPTER = env_str("ZD_SMS_ADAPTER", "zerodisturb.notifications.sms.ConsoleSmsAdapter")
 MEDIA_MAX_PDF_BYTES = 20 * 1024 * 1024
+# Public endpoints are rate-limited per client address (requests per minute).
+RATE_LIMIT_VERIFY = env_int("ZD_RATE_LIMIT_VERIFY", 60)
+CACHES = {
+    "default": {
+        "BACKEND": env_str("ZD_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("ZD_CACHE_LOCATION", "zerodisturb"),
+    }
+}
+# A CJK TrueType font that reportlab can embed in PDFs (Debian fonts-wqy-microhei).
+CJK_FONT_PATH = env_str("ZD_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 # The county this deployment serves by default (GB/T 2260 code); every record carries its own.
 DEFAULT_COUNTY_CODE = env_str("ZD_COUNTY_CODE", "330282")

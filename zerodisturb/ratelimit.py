@@ -1,0 +1,32 @@
+"""A fixed-window rate limit on the cache, for public endpoints (verification, complaints, login).
+
+With several app servers, point CACHES at a shared cache (Redis) so the limit is global.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_key(request) -> str:
+    """The client's address (the proxy's X-Forwarded-For only when we sit behind HTTPS proxy)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.HTTPS else ""
+    address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(address.encode()).hexdigest()[:24]
+
+
+def allow(scope: str, key: str, limit: int, window_seconds: int = 60) -> bool:
+    """Count one hit; False once `limit` hits were counted in the current window."""
+    window = int(time.time()) // window_seconds
+    name = f"rl:{scope}:{key}:{window}"
+    if cache.add(name, 1, timeout=window_seconds + 5):
+        return True
+    try:
+        return cache.incr(name) <= limit
+    except ValueError:  # expired between add and incr
+        cache.add(name, 1, timeout=window_seconds + 5)
+        return True
