@@ -355,7 +355,8 @@ def mark_merge(
     if not perms.can_mark_merge(actor, item):
         raise PermissionDenied("只有联审部门和司法局可以标记合并。")
     if other is not None:
-        other = CommissionedItem.objects.get(pk=other.pk)  # its current status, not the caller's copy
+        # Its current status, not the caller's (possibly stale) copy.
+        other = CommissionedItem.objects.get(pk=other.pk)
     if other is not None and (
         other.pk == item.pk
         or other.county_code != item.county_code
