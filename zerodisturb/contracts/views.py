@@ -21,6 +21,7 @@ from zerodisturb.contracts.choices import FilingStatus
 from zerodisturb.contracts.cleaning import contracted_elsewhere
 from zerodisturb.contracts.forms import AmendForm, ContractFilter, ContractForm, ReturnForm
 from zerodisturb.contracts.models import Contract
+from zerodisturb.roles import Role
 
 UNFILED = (FilingStatus.RECORDED, FilingStatus.RETURNED)
 
@@ -235,7 +236,9 @@ def contract_return(request, pk: int):
 def version_pdf(request, pk: int, number: int):
     contract = _contract(request, pk)  # 404 for anyone who cannot see the contract
     version = get_object_or_404(contract.versions, version=number)
-    if not version.pdf:
+    # A provider sees what was filed with the judicial bureau, not the agency's unfiled drafts.
+    provider_side = request.user.role in (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF)
+    if not version.pdf or (provider_side and version.first_filed_at is None):
         raise Http404
     return FileResponse(
         version.pdf.open("rb"),
