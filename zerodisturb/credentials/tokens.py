@@ -115,7 +115,8 @@ def verify(token: str, now: datetime | None = None) -> TokenClaims:
             raise ValueError("non-canonical base64")
         data = json.loads(payload)
         claims = TokenClaims(str(data["k"]), int(data["v"]), int(data["c"]), int(data["s"]))
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError):
+        # OverflowError: a changed digit can make a number like 2E642460 (float infinity).
         raise TokenRefused("malformed", "二维码内容不完整或格式错误") from None
     key = _public_key(claims.kid)
     if key is None:

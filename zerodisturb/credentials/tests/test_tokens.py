@@ -1,0 +1,144 @@
+"""Visit codes: no character of a token can change, old codes expire, forged keys never verify."""
+
+from __future__ import annotations
+
+import base64
+import json
+import string
+from datetime import timedelta
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zerodisturb.credentials.models import SigningKey
+from zerodisturb.credentials.tokens import (
+    GRACE_SLOTS,
+    SLOT_SECONDS,
+    TokenRefused,
+    current_key,
+    rotate_signing_key,
+    sign,
+    slot_of,
+    verify,
+)
+from zerodisturb.testing.commissioning import at
+
+pytestmark = pytest.mark.django_db
+
+ALPHABET = string.ascii_letters + string.digits + "-_."
+NOW = at(2026, 5, 12, 9)
+ids = st.integers(min_value=1, max_value=2**31 - 1)
+with_db = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+def refusal(token: str, now=NOW) -> str:
+    with pytest.raises(TokenRefused) as excinfo:
+        verify(token, now)
+    return excinfo.value.code
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def forged(kid: str, visit_id: int = 7, credential_id: int = 9, now=NOW) -> str:
+    """A well-formed token signed by a key we never issued."""
+    payload = json.dumps(
+        {"k": kid, "v": visit_id, "c": credential_id, "s": slot_of(now)}, separators=(",", ":")
+    ).encode()
+    return f"{b64(payload)}.{b64(Ed25519PrivateKey.generate().sign(payload))}"
+
+
+def test_a_fresh_token_verifies_to_its_claims():
+    token = sign(41, 17, NOW)
+    claims = verify(token, NOW)
+    assert (claims.visit_id, claims.credential_id, claims.kid) == (41, 17, current_key().kid)
+
+
+def test_every_single_character_change_is_refused_exhaustively():
+    token = sign(12345, 678, NOW)
+    for position, original in enumerate(token):
+        for replacement in ALPHABET:
+            if replacement == original:
+                continue
+            changed = token[:position] + replacement + token[position + 1 :]
+            with pytest.raises(TokenRefused):
+                verify(changed, NOW)
+
+
+@with_db
+@given(visit_id=ids, credential_id=ids, data=st.data())
+def test_any_single_character_change_is_refused(db, visit_id, credential_id, data):
+    token = sign(visit_id, credential_id, NOW)
+    position = data.draw(st.integers(min_value=0, max_value=len(token) - 1), label="position")
+    replacement = data.draw(
+        st.sampled_from(ALPHABET).filter(lambda c: c != token[position]), label="replacement"
+    )
+    changed = token[:position] + replacement + token[position + 1 :]
+    assert refusal(changed) in ("malformed", "bad_signature")
+
+
+@with_db
+@given(signed_at=st.integers(min_value=0, max_value=SLOT_SECONDS - 1), age=st.integers(0, 900))
+def test_tokens_live_for_their_slot_and_the_grace_slots_only(db, signed_at, age):
+    signed = NOW + timedelta(seconds=signed_at)
+    scanned = signed + timedelta(seconds=age)
+    token = sign(5, 6, signed)
+    slots_old = slot_of(scanned) - slot_of(signed)
+    if slots_old <= GRACE_SLOTS:
+        assert verify(token, scanned).visit_id == 5
+    else:
+        assert refusal(token, scanned) == "expired"
+
+
+def test_grace_boundary_exactly():
+    start = at(2026, 5, 12, 9)  # on a slot boundary: a whole hour
+    assert int(start.timestamp()) % SLOT_SECONDS == 0
+    token = sign(1, 2, start)
+    last_good = start + timedelta(seconds=(GRACE_SLOTS + 1) * SLOT_SECONDS - 1)
+    assert verify(token, last_good)
+    assert refusal(token, last_good + timedelta(seconds=1)) == "expired"
+    assert refusal(token, start - timedelta(seconds=2 * SLOT_SECONDS)) == "not_yet_valid"
+
+
+@with_db
+@given(visit_id=ids, credential_id=ids)
+def test_a_key_we_do_not_have_is_refused(db, visit_id, credential_id):
+    assert refusal(forged("deadbeef", visit_id, credential_id)) == "bad_signature"
+
+
+@with_db
+@given(visit_id=ids, credential_id=ids)
+def test_a_foreign_key_using_our_kid_is_refused(db, visit_id, credential_id):
+    ours = current_key().kid
+    assert refusal(forged(ours, visit_id, credential_id)) == "bad_signature"
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", ".", "abc", "a.b.c", "x" * 401, "e30.AAAA", "bm90IGpzb24.AAAA", "e30=.AAAA"],
+)
+def test_garbage_is_malformed(token):
+    assert refusal(token) == "malformed"
+
+
+def test_rotation_keeps_unexpired_old_tokens_and_signs_with_the_new_key():
+    old_key = current_key()
+    old_token = sign(3, 4, NOW)
+
+    new_key = rotate_signing_key(NOW)
+    new_token = sign(3, 4, NOW)
+
+    assert new_key.kid != old_key.kid
+    assert verify(new_token, NOW).kid == new_key.kid
+    assert verify(old_token, NOW + timedelta(seconds=SLOT_SECONDS)).kid == old_key.kid
+    assert SigningKey.objects.get(pk=old_key.pk).retired_at == NOW
+    assert current_key() == new_key
+    expired = NOW + timedelta(seconds=(GRACE_SLOTS + 1) * SLOT_SECONDS)
+    assert refusal(old_token, expired) == "expired"
