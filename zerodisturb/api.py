@@ -152,9 +152,13 @@ def _register_routers() -> None:
     from zerodisturb.audit.api import router as audit_router
     from zerodisturb.commissioning.api import router as commissioning_router
     from zerodisturb.contracts.api import router as contracts_router
+    from zerodisturb.credentials.api import router as credentials_router
+    from zerodisturb.credentials.public_api import router as public_credentials_router
     from zerodisturb.notifications.api import router as notifications_router
     from zerodisturb.public.api import router as public_router
     from zerodisturb.registry.api import router as registry_router
+    from zerodisturb.visits.api import router as visits_router
+    from zerodisturb.visits.public_api import router as public_scan_router
     from zerodisturb.workdays.api import router as calendar_router
 
     api.add_router("/v1/", accounts_router)
@@ -165,6 +169,10 @@ def _register_routers() -> None:
     api.add_router("/v1/contracts", contracts_router)
     api.add_router("/v1/notifications", notifications_router)
     api.add_router("/v1/public/", public_router)
+    api.add_router("/v1/credentials", credentials_router)
+    api.add_router("/v1/public/credentials/", public_credentials_router)
+    api.add_router("/v1/visits", visits_router)
+    api.add_router("/v1/public/scan/", public_scan_router)
 
 
 _register_routers()
