@@ -10,8 +10,7 @@ from django.utils import timezone
 from zerodisturb.audit.services import record_event
 from zerodisturb.commissioning.choices import Decision, ItemStatus
 from zerodisturb.commissioning.models import Review
-from zerodisturb.notifications.services import notify, users_of
-from zerodisturb.registry.models import Organisation
+from zerodisturb.notifications.services import judicial_bureau_supervisors, notify, users_of
 from zerodisturb.roles import Role
 
 
@@ -53,16 +52,13 @@ def process_overdue_reviews(now: datetime | None = None) -> int:
                 dedupe_key=f"review-overdue:{review.pk}",
                 county_code=item.county_code,
             )
-            for bureau in Organisation.objects.filter(
-                county_code=item.county_code, is_judicial_bureau=True
-            ):
-                notify(
-                    users_of(bureau, [Role.SUPERVISOR]),
-                    kind="alert",
-                    link=link,
-                    title=f"预警：{review.department} 逾期未表决 {item.number}",
-                    dedupe_key=f"review-overdue-alert:{review.pk}",
-                    county_code=item.county_code,
-                )
+            notify(
+                judicial_bureau_supervisors(item.county_code),
+                kind="alert",
+                link=link,
+                title=f"预警：{review.department} 逾期未表决 {item.number}",
+                dedupe_key=f"review-overdue-alert:{review.pk}",
+                county_code=item.county_code,
+            )
             handled += 1
     return handled

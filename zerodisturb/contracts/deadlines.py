@@ -10,8 +10,7 @@ from django.utils import timezone
 from zerodisturb.audit.services import record_event
 from zerodisturb.contracts.choices import FilingStatus
 from zerodisturb.contracts.models import ContractVersion
-from zerodisturb.notifications.services import notify, users_of
-from zerodisturb.registry.models import Organisation
+from zerodisturb.notifications.services import judicial_bureau_supervisors, notify, users_of
 from zerodisturb.roles import Role
 
 
@@ -52,16 +51,13 @@ def process_overdue_filings(now: datetime | None = None) -> int:
                 dedupe_key=f"filing-overdue:{version.pk}",
                 county_code=contract.county_code,
             )
-            for bureau in Organisation.objects.filter(
-                county_code=contract.county_code, is_judicial_bureau=True
-            ):
-                notify(
-                    users_of(bureau, [Role.SUPERVISOR]),
-                    kind="alert",
-                    link=link,
-                    title=f"预警：{contract.agency} 合同 {contract.number} 逾期未备案",
-                    dedupe_key=f"filing-overdue-alert:{version.pk}",
-                    county_code=contract.county_code,
-                )
+            notify(
+                judicial_bureau_supervisors(contract.county_code),
+                kind="alert",
+                link=link,
+                title=f"预警：{contract.agency} 合同 {contract.number} 逾期未备案",
+                dedupe_key=f"filing-overdue-alert:{version.pk}",
+                county_code=contract.county_code,
+            )
             handled += 1
     return handled

@@ -15,8 +15,7 @@ from zerodisturb.contracts import permissions as perms
 from zerodisturb.contracts.choices import FilingStatus, VersionKind
 from zerodisturb.contracts.cleaning import clean_contract
 from zerodisturb.contracts.models import Contract, ContractVersion
-from zerodisturb.notifications.services import notify, users_of
-from zerodisturb.registry.models import Organisation
+from zerodisturb.notifications.services import judicial_bureau_supervisors, notify, users_of
 from zerodisturb.registry.numbering import next_number
 from zerodisturb.roles import Role
 from zerodisturb.workdays.services import add_working_days
@@ -160,16 +159,14 @@ def file_contract(actor, contract: Contract, now: datetime | None = None) -> Con
         contract,
         {"version": version.version, "due_on": version.filing_due_on, "late": late},
     )
-    bureau = Organisation.objects.filter(county_code=contract.county_code, is_judicial_bureau=True)
-    for org in bureau:
-        notify(
-            users_of(org, [Role.SUPERVISOR]),
-            kind="reminder",
-            title=f"待审查备案：{contract.number}（{contract.agency}）",
-            link=f"/contracts/{contract.pk}/",
-            dedupe_key=f"filing:{version.pk}:{version.filed_at.isoformat()}",
-            county_code=contract.county_code,
-        )
+    notify(
+        judicial_bureau_supervisors(contract.county_code),
+        kind="reminder",
+        title=f"待审查备案：{contract.number}（{contract.agency}）",
+        link=f"/contracts/{contract.pk}/",
+        dedupe_key=f"filing:{version.pk}:{version.filed_at.isoformat()}",
+        county_code=contract.county_code,
+    )
     return contract
 
 

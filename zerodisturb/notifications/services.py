@@ -80,3 +80,15 @@ def users_of(organisation, roles: Iterable[str] | None = None):
     if roles:
         qs = qs.filter(role__in=list(roles))
     return qs
+
+
+def judicial_bureau_supervisors(county_code: str):
+    """The supervisors of the county's judicial bureau, who receive every alert (预警)."""
+    from zerodisturb.accounts.models import User
+
+    return User.objects.filter(
+        organisation__county_code=county_code,
+        organisation__is_judicial_bureau=True,
+        role="supervisor",
+        is_active=True,
+    ).select_related("person")
