@@ -118,10 +118,10 @@ def client(panel: Panel, role_or_user):
     return token_client(user)
 
 
-def plan_body(side: Side, enterprise, **changes) -> dict:
+def plan_body(side: Side, company, **changes) -> dict:
     start = timezone.now() - timedelta(minutes=1)
     body = {
-        "enterprise": enterprise.pk,
+        "enterprise": company.pk,
         "kind": "planned",
         "window_start": start.isoformat(),
         "window_end": (start + timedelta(hours=2)).isoformat(),
