@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from zerodisturb.accounts.views import Login
 from zerodisturb.api import api
+from zerodisturb.credentials import views as credentials
+from zerodisturb.visits import gate
 from zerodisturb.web import views as web
 
 urlpatterns = [
@@ -18,7 +21,18 @@ urlpatterns = [
     path("contracts/", include("zerodisturb.contracts.urls")),
     path("notifications/", include("zerodisturb.notifications.urls")),
     path("public/", include("zerodisturb.public.urls")),
+    path("credentials/", include("zerodisturb.credentials.urls")),
+    path("visits/", include("zerodisturb.visits.urls")),
+    # Public pages whose addresses are printed on cards and encoded in QR codes: keep them stable.
+    path("verify/", credentials.verify_search, name="verify_search"),
+    path("verify/<str:number>", credentials.verify, name="verify"),
+    path("scan/<str:token>", gate.scan_page, name="scan"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    from zerodisturb.benchviews import bare
+
+    urlpatterns.append(path("bench/bare", bare))

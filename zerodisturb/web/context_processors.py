@@ -12,6 +12,16 @@ ITEM_ROLES = (
     Role.SYSTEM_ADMIN,
 )
 CONTRACT_ROLES = ITEM_ROLES + (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF)
+# Mirrors credentials.permissions.visible_credentials and visits.permissions.visible_visits.
+CREDENTIAL_ROLES = (
+    Role.AGENCY_OFFICER,
+    Role.SUPERVISOR,
+    Role.OVERSIGHT,
+    Role.PROVIDER_ADMIN,
+    Role.PROVIDER_STAFF,
+    Role.SYSTEM_ADMIN,
+)
+VISIT_ROLES = CREDENTIAL_ROLES + (Role.ENTERPRISE, Role.LOCALITY)
 
 
 def navigation(request):
@@ -23,6 +33,8 @@ def navigation(request):
         "can_audit": user.has_perm("audit.view_trail"),
         "can_see_items": user.role in ITEM_ROLES,
         "can_see_contracts": user.role in CONTRACT_ROLES,
+        "can_see_credentials": user.role in CREDENTIAL_ROLES,
+        "can_see_visits": user.role in VISIT_ROLES,
         "can_manage_negative_list": can_manage_negative_list(user),
         "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }

@@ -21,6 +21,9 @@ from zerodisturb.contracts.choices import FilingStatus
 from zerodisturb.contracts.models import Contract
 from zerodisturb.registry.models import ImportJob
 from zerodisturb.roles import Role
+from zerodisturb.visits.choices import VisitStatus
+from zerodisturb.visits.permissions import visible_visits
+from zerodisturb.visits.selectors import overdue_emergency_q
 
 UNFILED = (FilingStatus.RECORDED, FilingStatus.RETURNED)
 
@@ -149,12 +152,36 @@ def _supervision(user) -> list[Todo]:
     return [Todo(title, n, url, urgent) for title, n, url, urgent in candidates if n]
 
 
+def _visits(user) -> list[Todo]:
+    url = reverse("visits:list")
+    today = timezone.localdate()
+    todos = []
+    if user.role in (Role.AGENCY_OFFICER, Role.PROVIDER_STAFF):
+        todays = visible_visits(user).filter(
+            window_start__date=today, status__in=(VisitStatus.PLANNED, VisitStatus.IN_PROGRESS)
+        )
+        if n := todays.count():
+            todos.append(Todo(_("今天的入企"), n, f"{url}?today=on"))
+    if user.role == Role.ENTERPRISE:
+        to_confirm = visible_visits(user).filter(
+            window_start__date=today, status__in=(VisitStatus.PLANNED, VisitStatus.IN_PROGRESS)
+        )
+        if n := to_confirm.count():
+            todos.append(Todo(_("今天待确认到场、离场的入企"), n, f"{url}?to_confirm=1"))
+    if user.role == Role.SUPERVISOR:
+        overdue = visible_visits(user).filter(overdue_emergency_q(today))
+        if n := overdue.count():
+            todos.append(Todo(_("逾期未办结的紧急入企"), n, f"{url}?overdue=1", urgent=True))
+    return todos
+
+
 TODO_SOURCES = [
     _imports,
     _locked_accounts,
     _agency_items_and_contracts,
     _pending_votes,
     _supervision,
+    _visits,
 ]
 
 
