@@ -68,10 +68,12 @@ def _check(token: str, now: datetime, actor) -> ScanResult:
             "wrong_enterprise",
             f"该二维码是到 {visit.enterprise} 的入企，不是贵企业",
         )
+    elif not assignment.party.contract.in_force(today):
+        # Before the credential: an ended contract also makes the credential invalid, and the
+        # enterprise should be told it is the contract (contract_not_filed), not the person.
+        result.code, result.message = "contract_not_filed", "委托合同未备案通过或不在履行期内"
     elif not state.valid:
         result.code, result.message = state.code, state.message
-    elif not assignment.party.contract.in_force(today):
-        result.code, result.message = "contract_not_filed", "委托合同未备案通过或不在履行期内"
     else:
         result.valid, result.code, result.message = True, "valid", "有效：可以入企"
     return result
