@@ -21,7 +21,7 @@ def _moment(day, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
 
 
-def contract_in_force(panel, agency_officer=None):
+def contract_in_force(panel, **overrides):
     """An approved item and an accepted contract of panel.officer's agency covering today."""
     today = timezone.localdate()
     start = today - timedelta(days=70)
@@ -39,6 +39,7 @@ def contract_in_force(panel, agency_officer=None):
         signed_on=(today - timedelta(days=61)).isoformat(),
         term_start=(today - timedelta(days=30)).isoformat(),
         term_end=(today + timedelta(days=150)).isoformat(),
+        **overrides,
     )
 
 
