@@ -1,10 +1,13 @@
-"""seed_demo builds the Cixi-like county and its year of 事前强准入 once; running it again adds
-nothing."""
+"""seed_demo builds the Cixi-like county, its year of 事前强准入 and of 事中 visits once; running it
+again adds nothing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
+from django.db.models import Count, F
 from django.utils import timezone
 
 from zerodisturb.accounts.models import User
@@ -15,9 +18,12 @@ from zerodisturb.commissioning.models import CommissionedItem, ItemVersion, Revi
 from zerodisturb.contracts.deadlines import overdue_filings
 from zerodisturb.contracts.figures import commissioning_figures
 from zerodisturb.contracts.models import Contract, ContractVersion
+from zerodisturb.credentials.models import Credential
 from zerodisturb.registry.models import Division, Organisation, Person, ReviewDepartment
 from zerodisturb.registry.validators import credit_code_error, id_number_error
 from zerodisturb.roles import Role
+from zerodisturb.visits.choices import VisitKind
+from zerodisturb.visits.models import ScanLog, Visit, VisitFinding, VisitParty, VisitPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +35,13 @@ def test_seed_demo_builds_the_county_and_its_year_of_review_once(capsys):
     assert "Demo@2026" in out and "sfj" in out
     _check_registry()
     _check_commissioning(out)
+    _check_visits(out)
     counts = _counts()
     call_command("seed_demo")
     assert "已存在" in capsys.readouterr().out
     assert _counts() == counts
-    assert verify_chain().ok
+    report = verify_chain()
+    assert report.ok, report
 
 
 def _check_registry() -> None:
@@ -54,7 +62,21 @@ def _check_registry() -> None:
 
 
 def _counts() -> tuple[int, ...]:
-    models = (Organisation, Person, User, CommissionedItem, ItemVersion, Review, Contract)
+    models = (
+        Organisation,
+        Person,
+        User,
+        CommissionedItem,
+        ItemVersion,
+        Review,
+        Contract,
+        Credential,
+        VisitPlan,
+        Visit,
+        VisitParty,
+        VisitFinding,
+        ScanLog,
+    )
     return (
         *(m.objects.count() for m in models),
         ContractVersion.objects.count(),
@@ -108,3 +130,61 @@ def _check_commissioning(out: str) -> None:
     # Staff on each contract are the provider's own.
     for version in ContractVersion.objects.all():
         assert {p.organisation_id for p in version.staff.all()} == {version.contract.provider_id}
+
+
+def _check_visits(out: str) -> None:
+    """Credentials and a year of visits (see zerodisturb/demo/visits.py)."""
+    refused = re.search(r"超上限被拒 (\d+) 次", out)
+    assert refused and int(refused.group(1)) > 0
+    credentials = Credential.objects.filter(county_code="330282")
+    assert 20 <= credentials.count() <= 30
+    assert credentials.filter(status="suspended").count() == 1
+    assert credentials.filter(status="revoked").count() == 1
+    # One credential per person, within its contracts' terms, for staff listed on them.
+    assert credentials.values("person").distinct().count() == credentials.count()
+    assert any(c.contracts.count() > 1 for c in credentials)
+    for credential in credentials.prefetch_related("contracts__accepted_version__staff"):
+        for contract in credential.contracts.all():
+            version = contract.accepted_version
+            assert credential.person in version.staff.all()
+            assert version.term_start <= credential.valid_from <= credential.valid_to
+            assert credential.valid_to <= version.term_end
+    visits = Visit.objects.filter(county_code="330282")
+    assert 600 <= visits.count() <= 900
+    assert visits.values("enterprise").distinct().count() >= 400
+    assert visits.values("enterprise__locality").distinct().count() == 20
+    kinds = {k: visits.filter(kind=k).count() for k in VisitKind.values}
+    assert kinds["planned"] > 0.7 * visits.count()
+    assert kinds["complaint"] and kinds["rectification"] and kinds["enterprise_request"]
+    assert 1 <= kinds["emergency"] <= 3
+    today = timezone.localdate()
+    emergencies = visits.filter(kind="emergency")
+    assert emergencies.filter(status="closed").exists()
+    assert emergencies.filter(completion_due_on__lt=today).exclude(status="closed").exists()
+    joint = visits.filter(parties__is_lead=False).distinct().count()
+    assert 0.08 * visits.count() <= joint <= 0.25 * visits.count()
+    assert visits.filter(status="closed").count() > 0.8 * visits.count()
+    assert visits.filter(findings__kind="risk_alert").exists()
+    assert visits.filter(findings__kind="technical_advice").exists()
+    assert visits.filter(status="cancelled").exists()
+    # Today and the coming days, some still to be scanned.
+    assert visits.filter(window_start__date=today).exists()
+    assert visits.filter(window_start__date__gt=today, status="planned").count() >= 5
+    # About 5 % of past visits never had a valid code shown.
+    past = visits.filter(window_end__lt=timezone.now()).exclude(status="cancelled")
+    shown = past.filter(valid_scan_at__isnull=False).count() / past.count()
+    assert 0.9 <= shown <= 0.98
+    assert ScanLog.objects.filter(valid=False).exists()
+    # Each checked-in visit had a valid scan first; none exceeds the yearly cap.
+    assert not visits.filter(checked_in_at__isnull=False, valid_scan_at__isnull=True).exists()
+    assert not visits.filter(checked_in_at__lt=F("valid_scan_at")).exists()
+    over = (
+        VisitParty.objects.filter(counts_for_cap=True)
+        .exclude(visit__status="cancelled")
+        .values("agency", "visit__enterprise", "year")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=2)
+    )
+    assert not over.exists()
+    assert User.objects.filter(role="enterprise").count() >= 30
+    assert User.objects.filter(role="agency_officer", person__isnull=False).count() >= 6

@@ -4,8 +4,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from zerodisturb.commissioning.models import CommissionedItem
+from zerodisturb.credentials.models import Credential
 from zerodisturb.demo.commissioning import seed_commissioning, summary_lines
 from zerodisturb.demo.foundation import DEMO_PASSWORD, seed_foundation
+from zerodisturb.demo.visits import seed_visits
+from zerodisturb.demo.visits import summary_lines as visit_summary_lines
 from zerodisturb.registry.models import Division
 from zerodisturb.roles import Role
 
@@ -32,6 +35,13 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 seed_commissioning(rng, self.stdout.write)
+        # Likewise the 事中 demo: credentials and a year of visits, once.
+        if Credential.objects.filter(county_code="330282").exists():
+            for line in visit_summary_lines():
+                self.stdout.write(line)
+        else:
+            with transaction.atomic():
+                seed_visits(rng, self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"\n演示账户（密码均为 {DEMO_PASSWORD}）："))
         demo_users = User.objects.filter(username__in=_DEMO_USERNAMES).select_related(
             "organisation"
