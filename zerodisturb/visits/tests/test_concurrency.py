@@ -1,0 +1,105 @@
+"""PostgreSQL only: twenty phones confirming one arrival make one check-in; the last slot goes once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from zerodisturb.audit.models import AuditEvent
+from zerodisturb.audit.verify import verify_chain
+from zerodisturb.credentials.tokens import sign
+from zerodisturb.testing.commissioning import panel_fixture  # noqa: F401  (a fixture)
+from zerodisturb.testing.visits import (  # noqa: F401  (visit_world is a fixture)
+    VISIT_DAY,
+    escort_for,
+    plan_args,
+    planned_visit,
+    visit_world_fixture,
+)
+from zerodisturb.visits.choices import VisitStatus
+from zerodisturb.visits.frequency import counted_visits
+from zerodisturb.visits.models import Visit
+from zerodisturb.visits.scanning import scan
+from zerodisturb.visits.services import check_in, plan_visit
+
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+GATE = VISIT_DAY + timedelta(minutes=5)
+
+
+def race(jobs: list) -> tuple[list, list]:
+    """Run the callables at the same moment, one thread each; (results, errors)."""
+    barrier = threading.Barrier(len(jobs))
+    results, errors = [], []
+
+    def run(job) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results.append(job())
+        except Exception as exc:  # collected and asserted by the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_twenty_simultaneous_check_ins_make_one(visit_world):
+    visit = planned_visit(visit_world).visit
+    token = sign(visit.pk, visit_world.lead.credential.pk, GATE)
+    assert scan(token, GATE, visit_world.enterprise_user).valid
+    # The enterprise contact and the escort, on ten phones each.
+    actors = [visit_world.enterprise_user, visit_world.lead.escort_user] * 10
+
+    results, errors = race(
+        [lambda actor=actor: check_in(actor, visit, now=GATE) for actor in actors]
+    )
+
+    assert errors == []
+    assert len(results) == 20
+    assert sum(claimed for _, claimed in results) == 1
+    assert {v.pk for v, _ in results} == {visit.pk}
+    assert all(v.status == VisitStatus.IN_PROGRESS for v, _ in results)
+    visit.refresh_from_db()
+    assert (visit.status, visit.checked_in_at) == (VisitStatus.IN_PROGRESS, GATE)
+    assert AuditEvent.objects.filter(action="visit.check_in").count() == 1
+    report = verify_chain()
+    assert report.ok, report.message()
+
+
+def test_two_officers_taking_the_last_slot_at_once(visit_world):
+    lead = visit_world.lead
+    planned_visit(visit_world)  # one of two used
+    agency = lead.officer.organisation
+    second_escort, second_officer = escort_for(agency, "second_officer_same_agency")
+    second_officer.person = None  # plans, does not escort
+    second_officer.save(update_fields=["person"])
+    enterprise = visit_world.enterprise
+
+    def plan_by(officer, escort, days: int):
+        args = plan_args(lead, enterprise, VISIT_DAY + timedelta(days=days), officers=[escort])
+        return lambda: plan_visit(officer, **args)
+
+    results, errors = race(
+        [plan_by(lead.officer, lead.escort, 7), plan_by(second_officer, second_escort, 8)]
+    )
+
+    assert len(results) == 1
+    assert len(errors) == 1
+    assert isinstance(errors[0], ValidationError)
+    assert "已达上限" in errors[0].message_dict["enterprise"][0]
+    assert Visit.objects.count() == 2
+    assert counted_visits(agency.pk, enterprise.pk, 2026) == 2
