@@ -61,6 +61,7 @@ _DEMO_USERNAMES = {
     "review_fgj",
     "review_sjj",
     "yjj",
+    "yjj_ky",
     "sthj",
     "xfdd",
     "scjg",
