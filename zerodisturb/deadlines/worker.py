@@ -8,10 +8,12 @@ from django.utils import timezone
 
 from zerodisturb.commissioning.deadlines import process_overdue_reviews
 from zerodisturb.contracts.deadlines import process_overdue_filings
+from zerodisturb.visits.deadlines import process_overdue_emergency_visits
 
 JOBS = {
     "overdue_reviews": process_overdue_reviews,
     "overdue_filings": process_overdue_filings,
+    "overdue_emergency_visits": process_overdue_emergency_visits,
 }
 
 

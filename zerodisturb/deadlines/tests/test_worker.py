@@ -49,12 +49,16 @@ def overdue_notes(**filters):
 def test_an_overdue_review_is_chased_once(panel, waiting_on_finance):
     reviewer = panel.reviewer_of("finance")
 
-    assert run_deadlines(DUE_DAY) == {"overdue_reviews": 0, "overdue_filings": 0}
+    assert run_deadlines(DUE_DAY) == {
+        "overdue_reviews": 0,
+        "overdue_filings": 0,
+        "overdue_emergency_visits": 0,
+    }
     first = run_deadlines(DAY_AFTER)
     second = run_deadlines(at(2026, 10, 20))
 
-    assert first == {"overdue_reviews": 1, "overdue_filings": 0}
-    assert second == {"overdue_reviews": 0, "overdue_filings": 0}
+    assert first == {"overdue_reviews": 1, "overdue_filings": 0, "overdue_emergency_visits": 0}
+    assert second == {"overdue_reviews": 0, "overdue_filings": 0, "overdue_emergency_visits": 0}
     assert overdue_notes(recipient=reviewer, kind="reminder").count() == 1
     assert overdue_notes(recipient=panel.supervisor, kind="alert").count() == 1
     assert "财政局" in overdue_notes(recipient=panel.supervisor).get().title

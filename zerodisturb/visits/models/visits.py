@@ -71,7 +71,9 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     valid_scan_at = models.DateTimeField(_("首次有效亮码时间"), null=True, blank=True)
-    completion_due_on = models.DateField(_("补录截止日"), null=True, blank=True)
+    completion_due_on = models.DateField(_("补录截止日"), null=True, blank=True, db_index=True)
+    # Set once by the deadlines worker when an emergency visit passes completion_due_on open.
+    overdue_notified_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     cancelled_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
     created_by = models.ForeignKey(
