@@ -177,6 +177,8 @@ SMS_ADAPTER = env_str("ZD_SMS_ADAPTER", "zerodisturb.notifications.sms.ConsoleSm
 MEDIA_MAX_PDF_BYTES = 20 * 1024 * 1024
 # Public endpoints are rate-limited per client address (requests per minute).
 RATE_LIMIT_VERIFY = env_int("ZD_RATE_LIMIT_VERIFY", 60)
+# /bench/bare, the yardstick of bench/scan_verify.py; never on in production.
+BENCH_ENDPOINTS = env_bool("ZD_BENCH_ENDPOINTS", False)
 CACHES = {
     "default": {
         "BACKEND": env_str("ZD_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
