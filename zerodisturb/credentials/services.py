@@ -99,8 +99,9 @@ def issue_credential(
         elif not version.staff.filter(pk=person.pk).exists():
             errors["contracts"] = f"该人员不在合同 {contract.number} 备案的人员名单中"
     if not errors:
-        latest_end = min(c.accepted_version.term_end for c in contracts)
-        earliest_start = max(c.accepted_version.term_start for c in contracts)
+        # Valid no longer than its contracts; on any given day it needs one of them in force.
+        latest_end = max(c.accepted_version.term_end for c in contracts)
+        earliest_start = min(c.accepted_version.term_start for c in contracts)
         if valid_to > latest_end:
             errors["valid_to"] = f"有效期不能超过合同履行期（{latest_end}）"
         if valid_from < earliest_start:

@@ -49,10 +49,12 @@ class TokenClaims:
 
 
 class TokenRefused(Exception):
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, claims: TokenClaims | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        # Set when the signature was genuine (an old or early code): the scan log can name the visit.
+        self.claims = claims
 
 
 @transaction.atomic
@@ -127,7 +129,7 @@ def verify(token: str, now: datetime | None = None) -> TokenClaims:
         raise TokenRefused("bad_signature", "签名无效：二维码被伪造或篡改") from None
     current = slot_of(now or timezone.now())
     if claims.slot > current + 1:
-        raise TokenRefused("not_yet_valid", "二维码时间异常（早于签发时间）")
+        raise TokenRefused("not_yet_valid", "二维码时间异常（早于签发时间）", claims)
     if claims.slot < current - GRACE_SLOTS:
-        raise TokenRefused("expired", "二维码已过期：请让服务人员刷新手机上的二维码")
+        raise TokenRefused("expired", "二维码已过期：请让服务人员刷新手机上的二维码", claims)
     return claims

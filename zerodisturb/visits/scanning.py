@@ -36,7 +36,11 @@ def _check(token: str, now: datetime, actor) -> ScanResult:
     try:
         claims = verify(token, now)
     except TokenRefused as refused:
-        return ScanResult(False, refused.code, refused.message)
+        result = ScanResult(False, refused.code, refused.message)
+        if refused.claims:  # genuine but stale: log it against its visit (a screenshot, usually)
+            result.visit = Visit.objects.filter(pk=refused.claims.visit_id).first()
+            result.credential = Credential.objects.filter(pk=refused.claims.credential_id).first()
+        return result
     visit = Visit.objects.select_related("enterprise").filter(pk=claims.visit_id).first()
     assignment = (
         VisitStaff.objects.select_related(

@@ -95,8 +95,26 @@ def _check_party(
             errors["officers"] = f"{officer.name} 不是本机关的政府工作人员"
 
 
+class _OverCap(ValidationError):
+    """Refused by the yearly cap: recorded after the rollback so the refusal can be counted."""
+
+    def __init__(self, errors: dict, cap_payload: dict) -> None:
+        super().__init__(errors)
+        self.cap_payload = cap_payload
+
+
+def plan_visit(actor, **kwargs) -> PlanResult:
+    """Plan a visit; a refusal by the frequency cap is kept in the audit trail (visit.refused_cap)."""
+    try:
+        return _plan_visit(actor, **kwargs)
+    except _OverCap as refusal:
+        with transaction.atomic():
+            record_event(actor, "visit.refused_cap", kwargs["enterprise"], refusal.cap_payload)
+        raise ValidationError(refusal.message_dict) from None
+
+
 @transaction.atomic
-def plan_visit(
+def _plan_visit(
     actor,
     *,
     enterprise: Organisation,
@@ -150,6 +168,17 @@ def plan_visit(
     if not cap.allowed:
         errors["enterprise"] = cap.message
     if errors:
+        if not cap.allowed and set(errors) == {"enterprise"}:
+            raise _OverCap(
+                {k: [v] for k, v in errors.items()},
+                {
+                    "agency": actor.organisation_id,
+                    "counted": cap.counted,
+                    "cap": cap.cap,
+                    "year": on.year,
+                    "kind": kind,
+                },
+            )
         raise ValidationError({k: [v] for k, v in errors.items()})
     warnings = [w for w in (frequency_warning(enterprise, on),) if w]
     joinable = list(joinable_visits(actor.organisation, enterprise, window_start)[:5])
