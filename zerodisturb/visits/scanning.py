@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
+from zerodisturb.contracts.models import Contract
 from zerodisturb.credentials.models import Credential
 from zerodisturb.credentials.services import credential_state
 from zerodisturb.credentials.tokens import TokenRefused, verify
@@ -41,16 +43,31 @@ def _check(token: str, now: datetime, actor) -> ScanResult:
             result.visit = Visit.objects.filter(pk=refused.claims.visit_id).first()
             result.credential = Credential.objects.filter(pk=refused.claims.credential_id).first()
         return result
-    visit = Visit.objects.select_related("enterprise").filter(pk=claims.visit_id).first()
+    # One query for the assignment and everything the checks read, one for the credential's
+    # contracts: the scan is the hot path at the gate.
     assignment = (
         VisitStaff.objects.select_related(
-            "credential__person", "credential__provider", "party__contract__item", "party__agency"
+            "visit__enterprise",
+            "credential__person",
+            "credential__provider",
+            "party__contract__item",
+            "party__contract__accepted_version",
+            "party__agency",
+        )
+        .prefetch_related(
+            Prefetch(
+                "credential__contracts",
+                queryset=Contract.objects.select_related("accepted_version").order_by(),
+            )
         )
         .filter(visit_id=claims.visit_id, credential_id=claims.credential_id)
+        .order_by()
         .first()
     )
-    if visit is None or assignment is None:
+    if assignment is None:
+        visit = Visit.objects.filter(pk=claims.visit_id).first()
         return ScanResult(False, "unknown_visit", "找不到对应的入企安排", visit)
+    visit = assignment.visit
     credential = assignment.credential
     result = ScanResult(False, "", "", visit, credential, assignment)
     today = timezone.localdate(now)
@@ -99,7 +116,7 @@ def scan(token: str, now: datetime | None = None, actor=None) -> ScanResult:
             scanned_by=actor if actor is not None and actor.is_authenticated else None,
             scanned_at=now,
         )
-        if result.valid:
+        if result.valid and result.visit.valid_scan_at is None:
             Visit.objects.filter(pk=result.visit.pk, valid_scan_at__isnull=True).update(
                 valid_scan_at=now
             )

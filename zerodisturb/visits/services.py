@@ -273,6 +273,10 @@ def join_visit(
     errors: dict[str, str] = {}
     on = timezone.localtime(visit.window_start).date()
     _check_party(actor, contract, credentials, officers, on, errors)
+    already = VisitStaff.objects.filter(visit=visit, credential__in=credentials)
+    if already.exists():
+        numbers = "、".join(already.values_list("credential__number", flat=True))
+        errors["credentials"] = f"证件 {numbers} 已在该次入企中，不能重复加入"
     cap = check_cap(actor.organisation, visit.enterprise, on, exempt=visit.is_exempt)
     if not cap.allowed:
         errors["visit"] = cap.message

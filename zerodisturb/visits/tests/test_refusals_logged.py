@@ -34,3 +34,21 @@ def test_an_expired_code_is_logged_against_its_visit(visit_world):
     assert result.code == "expired"
     log = ScanLog.objects.get()
     assert log.visit_id == visit.pk and log.county_code == visit.county_code and not log.valid
+
+
+def test_joining_with_a_credential_already_on_the_visit_is_refused_cleanly(visit_world):
+    from zerodisturb.testing.visits import plan_args
+    from zerodisturb.visits.services import join_visit
+
+    visit = planned_visit(visit_world, VISIT_DAY).visit
+    other = visit_world.other_party()
+    args = plan_args(other, visit_world.enterprise, VISIT_DAY)
+    with pytest.raises(ValidationError, match="已在该次入企中"):
+        join_visit(
+            other.officer,
+            visit,
+            contract=other.contract,
+            credentials=[visit_world.lead.credential],
+            officers=args["officers"],
+            now=args["now"],
+        )
