@@ -167,16 +167,18 @@ def _detail_context(request, item: CommissionedItem) -> dict:
     is_owner = perms.can_edit_item(user, item)
     open_review = item.status in (ItemStatus.SUBMITTED, ItemStatus.UNDER_REVIEW)
     contracted = contracted_elsewhere(item)
+    sector_labels = dict(Sector.choices)
+    overlaps = find_overlaps(version)
+    for overlap in overlaps:  # shared sectors come as codes; the page shows their names
+        overlap.shared_sector_names = [str(sector_labels.get(s, s)) for s in overlap.shared_sectors]
     return {
         "item": item,
         "version": version,
-        "sector_names": "、".join(
-            str(dict(Sector.choices).get(s, s)) for s in version.target_sectors
-        ),
+        "sector_names": "、".join(str(sector_labels.get(s, s)) for s in version.target_sectors),
         "versions": list(item.versions.select_related("domain").order_by("-version")),
         "current_reviews": [r for r in reviews if r.version_id == item.current_version_id],
         "earlier_reviews": [r for r in reviews if r.version_id != item.current_version_id],
-        "overlaps": find_overlaps(version),
+        "overlaps": overlaps,
         "contracted": contracted,
         "available": (item.approved_budget - contracted) if item.approved_budget else None,
         "contracts": visible_contracts(user).filter(item=item),
