@@ -124,7 +124,7 @@ def revoke_api_token(actor: User, token: ApiToken) -> None:
 
 
 def user_for_token(raw: str) -> User | None:
-    if not raw or not raw.startswith(TOKEN_PREFIX):
+    if not raw or not raw.isascii() or not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
         ApiToken.objects.select_related("user", "user__organisation")

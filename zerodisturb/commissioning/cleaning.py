@@ -8,11 +8,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from zerodisturb.commissioning.models import Domain
+from zerodisturb.ids import valid_id
 from zerodisturb.registry.choices import OrganisationKind, Sector
 from zerodisturb.registry.models import Division, Organisation
 
 MAX_BUDGET = Decimal("1000000000.00")  # 10亿元: above this it is a typing error, not a budget
 MAX_PERIOD_DAYS = 3 * 366
+MIN_YEAR, MAX_YEAR = 2000, 2100
 TEXT_LIMITS = {"title": 120, "content": 5000, "legal_basis": 2000, "why_external": 2000}
 
 
@@ -43,17 +45,19 @@ def parse_amount(raw, field: str, errors: dict[str, str], *, maximum=MAX_BUDGET)
 
 
 def parse_date(raw, field: str, errors: dict[str, str]) -> date | None:
-    if isinstance(raw, date):
-        return raw
-    text = str(raw or "").strip()
+    text = raw.isoformat() if isinstance(raw, date) else str(raw or "").strip()
     if not text:
         errors[field] = "请填写日期"
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         errors[field] = f"“{text[:20]}”不是有效日期（格式 YYYY-MM-DD）"
         return None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        errors[field] = f"日期应在 {MIN_YEAR} 至 {MAX_YEAR} 年之间"
+        return None
+    return day
 
 
 def clean_item(data: dict, county_code: str) -> dict:
@@ -70,7 +74,8 @@ def clean_item(data: dict, county_code: str) -> dict:
     domain_key = data.get("domain")
     domain = None
     if domain_key:
-        lookup = {"pk": domain_key} if str(domain_key).isdigit() else {"code": domain_key}
+        domain_id = valid_id(domain_key)
+        lookup = {"pk": domain_id} if domain_id else {"code": str(domain_key)[:30]}
         domain = Domain.objects.filter(county_code=county_code, active=True, **lookup).first()
     if domain is None:
         errors["domain"] = "请选择本县已启用的委托领域"
@@ -133,12 +138,3 @@ def _ids(raw, field: str, errors: dict[str, str]) -> list[int]:
         else:
             ids.append(number)
     return ids
-
-
-def valid_id(value) -> int | None:
-    """A database id, or None: bigger numbers would overflow the column type."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None

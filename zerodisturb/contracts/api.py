@@ -15,7 +15,8 @@ from zerodisturb.commissioning.api import named_fields
 from zerodisturb.commissioning.permissions import visible_items
 from zerodisturb.contracts import services
 from zerodisturb.contracts.models import Contract
-from zerodisturb.contracts.permissions import visible_contracts
+from zerodisturb.contracts.permissions import shown_current, shown_versions, visible_contracts
+from zerodisturb.ids import valid_id
 
 router = Router(tags=["委托合同与备案"])
 
@@ -101,12 +102,12 @@ class ContractOut(Schema):
         return obj.provider.name
 
     @staticmethod
-    def resolve_filing_status(obj) -> str:
-        return obj.current_version.filing_status
+    def resolve_filing_status(obj, context) -> str:
+        return shown_current(context["request"].user, obj).filing_status
 
     @staticmethod
-    def resolve_current(obj):
-        return obj.current_version
+    def resolve_current(obj, context):
+        return shown_current(context["request"].user, obj)
 
     @staticmethod
     def resolve_accepted_version(obj) -> int | None:
@@ -121,8 +122,8 @@ class ContractDetailOut(ContractOut):
     versions: list[ContractVersionOut]
 
     @staticmethod
-    def resolve_versions(obj):
-        return obj.versions.order_by("version")
+    def resolve_versions(obj, context):
+        return shown_versions(context["request"].user, obj)
 
 
 class ContractFilter(Schema):
@@ -194,7 +195,8 @@ def list_contracts(request, filters: Query[ContractFilter]):
 )
 def record(request, payload: Form[RecordIn], pdf: File[UploadedFile | None] = None):
     item_id = payload.item.strip()
-    item = visible_items(request.user).filter(pk=item_id).first() if item_id.isdigit() else None
+    item_pk = valid_id(item_id)
+    item = visible_items(request.user).filter(pk=item_pk).first() if item_pk else None
     if item is None:
         raise ValidationError({"item": "委托事项：事项不存在或无权查看"})
     data, name = _pdf(pdf)

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.db.models import Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from zerodisturb.commissioning.cleaning import parse_amount, parse_date, valid_id
+from zerodisturb.commissioning.cleaning import parse_amount, parse_date
+from zerodisturb.ids import valid_id
 from zerodisturb.registry.choices import OrganisationKind, PersonKind
 from zerodisturb.registry.models import Organisation, Person
 
@@ -46,7 +48,11 @@ def contracted_elsewhere(item, exclude_contract=None) -> Decimal:
     contracts = Contract.objects.filter(item=item, ended_at__isnull=True)
     if exclude_contract is not None:
         contracts = contracts.exclude(pk=exclude_contract.pk)
-    total = contracts.aggregate(s=Sum("current_version__amount"))["s"]
+    # A pending amendment does not free budget until it is accepted: count the larger amount.
+    in_use = Greatest(
+        Coalesce("accepted_version__amount", Value(Decimal(0))), "current_version__amount"
+    )
+    total = contracts.aggregate(s=Sum(in_use))["s"]
     return total or Decimal("0.00")
 
 

@@ -48,3 +48,23 @@ def can_decide_filing(user, contract: Contract) -> bool:
 
 
 rules.add_perm("contracts.decide_filing", rules.predicate(can_decide_filing))
+
+
+def _provider_side(user) -> bool:
+    return user.role in (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF)
+
+
+def shown_versions(user, contract: Contract):
+    """The versions a user may read: a provider sees only what was filed with the bureau."""
+    versions = contract.versions.order_by("version")
+    if _provider_side(user):
+        versions = versions.filter(first_filed_at__isnull=False)
+    return versions
+
+
+def shown_current(user, contract: Contract):
+    """The version presented as current: for a provider, never an unfiled amendment."""
+    current = contract.current_version
+    if _provider_side(user) and current.first_filed_at is None:
+        return contract.accepted_version or current
+    return current

@@ -21,7 +21,6 @@ from zerodisturb.contracts.choices import FilingStatus
 from zerodisturb.contracts.cleaning import contracted_elsewhere
 from zerodisturb.contracts.forms import AmendForm, ContractFilter, ContractForm, ReturnForm
 from zerodisturb.contracts.models import Contract
-from zerodisturb.roles import Role
 
 UNFILED = (FilingStatus.RECORDED, FilingStatus.RETURNED)
 
@@ -116,13 +115,14 @@ def _detail_context(request, contract: Contract) -> dict:
     user = request.user
     today = timezone.localdate()
     versions = list(
-        contract.versions.select_related("decided_by")
+        perms.shown_versions(user, contract)
+        .select_related("decided_by")
         .prefetch_related("staff")
         .order_by("-version")
     )
     for v in versions:
         v.overdue = v.filing_status in UNFILED and v.filing_due_on < today and not contract.ended_at
-    current = contract.current_version
+    current = perms.shown_current(user, contract)
     owner = perms.can_record(user, contract.item)
     decider = perms.can_decide_filing(user, contract)
     return {
@@ -235,10 +235,9 @@ def contract_return(request, pk: int):
 @login_required
 def version_pdf(request, pk: int, number: int):
     contract = _contract(request, pk)  # 404 for anyone who cannot see the contract
-    version = get_object_or_404(contract.versions, version=number)
     # A provider sees what was filed with the judicial bureau, not the agency's unfiled drafts.
-    provider_side = request.user.role in (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF)
-    if not version.pdf or (provider_side and version.first_filed_at is None):
+    version = get_object_or_404(perms.shown_versions(request.user, contract), version=number)
+    if not version.pdf:
         raise Http404
     return FileResponse(
         version.pdf.open("rb"),

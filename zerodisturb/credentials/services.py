@@ -37,10 +37,18 @@ def credential_state(credential: Credential, on: date | None = None) -> Credenti
         return CredentialState(False, "not_yet_valid", f"证件自 {credential.valid_from} 起生效")
     if on > credential.valid_to:
         return CredentialState(False, "expired", f"证件已于 {credential.valid_to} 过期")
-    if not any(c.in_force(on) for c in credential.contracts.all()):
+    if not credential.person.active:
+        return CredentialState(False, "person_inactive", "持证人已离职或已被停用")
+    in_force = [c for c in credential.contracts.all() if c.in_force(on)]
+    if not in_force:
         return CredentialState(
             False, "contract_not_in_force", "所属委托合同未备案通过、已终止或不在履行期内"
         )
+    # A staff change filed as an amendment takes the person off the contract at once.
+    if not any(
+        credential.person_id in {s.pk for s in c.accepted_version.staff.all()} for c in in_force
+    ):
+        return CredentialState(False, "not_on_contract", "持证人已不在委托合同备案的人员名单中")
     return CredentialState(True, "valid", "证件有效")
 
 

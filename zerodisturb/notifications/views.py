@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from zerodisturb.ids import valid_id
 from zerodisturb.notifications.models import Notification
 from zerodisturb.notifications.services import mark_read
 
@@ -28,7 +29,7 @@ def notification_read(request):
     if request.POST.get("all"):
         mark_read(request.user)
     else:
-        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+        ids = [n for n in map(valid_id, request.POST.getlist("id")) if n]
         mark_read(request.user, ids)
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(

@@ -12,7 +12,7 @@ PAGE_SIZE = 20
 
 def public_lists(request):
     county = request.GET.get("county", "").strip()
-    county = county if county.isdigit() and len(county) == 6 else None
+    county = county if county.isascii() and county.isdigit() and len(county) == 6 else None
     items = Paginator(public_items(county), PAGE_SIZE).get_page(request.GET.get("items_page"))
     contracts = Paginator(public_contracts(county), PAGE_SIZE).get_page(
         request.GET.get("contracts_page")

@@ -233,7 +233,22 @@ def _refuse_other_counties(spec, cleaned, county_code, errors) -> None:
         model, field, key_field = Organisation, "credit_code", "credit_code"
         keys = {c["credit_code"]: c for c in cleaned}
     column = next(i for i, c in enumerate(spec.columns) if c.field == key_field)
-    for key in registered_elsewhere(model, field, list(keys), county_code):
+    refused = {
+        key: ELSEWHERE[key_field]
+        for key in registered_elsewhere(model, field, list(keys), county_code)
+    }
+    if spec is not PEOPLE:
+        # An enterprise row cannot turn a registered provider or government body into an enterprise.
+        kind = keys and next(iter(keys.values()))["kind"]
+        for code, other_kind in (
+            Organisation.objects.filter(credit_code__in=list(keys))
+            .exclude(credit_code="")
+            .exclude(kind=kind)
+            .values_list("credit_code", "kind")
+        ):
+            label = Organisation(kind=other_kind).get_kind_display()
+            refused.setdefault(code, f"该信用代码已登记为{label}，不能在此表中改登为其他类型")
+    for key, message in refused.items():
         clean = keys[key]
         errors.append(
             RowError(
@@ -241,7 +256,7 @@ def _refuse_other_counties(spec, cleaned, county_code, errors) -> None:
                 clean["_row"],
                 get_column_letter(column + 1),
                 spec.columns[column].header,
-                ELSEWHERE[key_field],
+                message,
             )
         )
         cleaned.remove(clean)

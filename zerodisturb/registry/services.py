@@ -25,6 +25,10 @@ ELSEWHERE = {
 def _same_county(instance, clean: dict, field: str) -> None:
     if instance is not None and instance.county_code != clean.get("county_code"):
         raise ValidationError({field: ELSEWHERE[field]})
+    if instance is not None and "kind" in clean and instance.kind != clean["kind"]:
+        raise ValidationError(
+            {field: f"该号码已登记为{instance.get_kind_display()}“{instance}”，不能改登为其他类型"}
+        )
 
 
 ORGANISATION_FIELDS = (

@@ -57,7 +57,9 @@ def _check(token: str, now: datetime, actor) -> ScanResult:
         .prefetch_related(
             Prefetch(
                 "credential__contracts",
-                queryset=Contract.objects.select_related("accepted_version").order_by(),
+                queryset=Contract.objects.select_related("accepted_version")
+                .prefetch_related("accepted_version__staff")
+                .order_by(),
             )
         )
         .filter(visit_id=claims.visit_id, credential_id=claims.credential_id)

@@ -74,6 +74,10 @@ def _check_party(
     errors: dict[str, str],
 ) -> None:
     policy = CountyPolicy.for_county(contract.county_code)
+    # Judge what the database holds now: a credential suspended a moment ago must not pass.
+    for credential in credentials:
+        credential.refresh_from_db()
+    contract.refresh_from_db()
     if contract.agency_id != actor.organisation_id:
         errors["contract"] = "只能使用本机关的委托合同"
     elif not contract.in_force(on):

@@ -243,3 +243,13 @@ def test_people_cannot_be_attached_to_another_countys_organisation(county):
     people = [person_row(other.orgs["provider"].credit_code)]
     report = import_workbook(None, workbook_bytes(people=people), "330282")
     assert "本县找不到" in report.errors[0].message
+
+
+def test_import_cannot_turn_a_provider_into_an_enterprise(county, town):
+    rows = enterprise_rows(2, town)
+    rows[1][1] = county.orgs["provider"].credit_code
+    report = import_workbook(None, workbook_bytes(rows), "330282")
+    assert [(e.sheet, e.row, e.column) for e in report.errors] == [("企业", 3, "B")]
+    assert "第三方机构" in report.errors[0].message
+    county.orgs["provider"].refresh_from_db()
+    assert county.orgs["provider"].kind == "provider"
