@@ -577,9 +577,33 @@ def seed_visits(rng: random.Random, log) -> dict:
 
     for _when, _order, run in sorted(seeder.steps, key=lambda s: (s[0], s[1])):
         run()
+    _gate_login(today, log)
     for line in summary_lines(refused=seeder.stats["refused"]):
         log(line)
     return {"credentials": issued, "refused": seeder.stats["refused"]}
+
+
+def _gate_login(today: date, log) -> None:
+    """A staff login (staff_gate) for today's open visit to 兴科化纤, to try 亮码入企 live."""
+    visit = (
+        Visit.objects.filter(
+            enterprise__name="慈溪市兴科化纤有限公司",
+            status=VisitStatus.PLANNED,
+            window_start__date=today,
+        )
+        .order_by("window_start")
+        .first()
+    )
+    if visit is None:
+        return
+    person = visit.staff.select_related("credential__person").first().credential.person
+    if User.objects.filter(person=person).exists():
+        return
+    _bulk_users([("staff_gate", Role.PROVIDER_STAFF, person.organisation, person.name, person)])
+    log(
+        f"亮码入企演示：今天 {timezone.localtime(visit.window_start):%H:%M} 到兴科化纤的 "
+        f"{visit.number}，用 staff_gate 登录显示二维码，用 xingke 扫码确认到场。"
+    )
 
 
 def _specs(seeder: _Seeder, agencies, everyone, today: date) -> list[_Spec]:

@@ -62,6 +62,7 @@ _DEMO_USERNAMES = {
     "review_sjj",
     "yjj",
     "yjj_ky",
+    "staff_gate",
     "sthj",
     "xfdd",
     "scjg",
