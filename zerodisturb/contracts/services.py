@@ -15,6 +15,7 @@ from zerodisturb.contracts import permissions as perms
 from zerodisturb.contracts.choices import FilingStatus, VersionKind
 from zerodisturb.contracts.cleaning import clean_contract
 from zerodisturb.contracts.models import Contract, ContractVersion
+from zerodisturb.notifications.models import Notification
 from zerodisturb.notifications.services import judicial_bureau_supervisors, notify, users_of
 from zerodisturb.registry.numbering import next_number
 from zerodisturb.roles import Role
@@ -43,6 +44,13 @@ def _fill(version: ContractVersion, clean: dict, pdf: bytes | None, pdf_name: st
         )
     version.save()
     version.staff.set(clean["staff"])
+
+
+def _filing_requests_done(version: ContractVersion, now: datetime) -> None:
+    """The bureau's "please review this filing" notifications are done once it has decided."""
+    Notification.objects.filter(
+        dedupe_key__startswith=f"filing:{version.pk}:", read_at__isnull=True
+    ).update(read_at=now)
 
 
 def _locked(contract: Contract) -> Contract:
@@ -184,6 +192,7 @@ def accept_filing(actor, contract: Contract, now: datetime | None = None) -> Con
     version.save()
     contract.accepted_version = version
     contract.save(update_fields=["accepted_version"])
+    _filing_requests_done(version, now)
     record_event(actor, "contract.accept", contract, {"version": version.version})
     notify(
         users_of(contract.agency, [Role.AGENCY_OFFICER]),
@@ -210,6 +219,7 @@ def return_filing(actor, contract: Contract, reason: str, now: datetime | None =
     if version.filing_status != FilingStatus.FILED:
         raise ValidationError({"status": "只有已报备的合同可以退回。"})
     version.send_back()
+    _filing_requests_done(version, now)
     version.decided_at, version.decided_by, version.return_reason = now, actor, reason
     version.save()
     record_event(actor, "contract.return", contract, {"version": version.version, "reason": reason})

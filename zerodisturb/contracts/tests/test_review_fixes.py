@@ -165,3 +165,14 @@ def test_unicode_digits_and_non_ascii_tokens_are_not_500(panel):
     page = Client()
     page.force_login(panel.officer)
     assert page.post("/notifications/read/", {"id": ["²", str(10**25)]}).status_code in (302, 200)
+
+
+def test_the_bureaus_filing_request_is_read_once_decided(panel):
+    from zerodisturb.notifications.models import Notification
+
+    item = approved_item(panel, at(2026, 2, 2), at(2026, 2, 20))
+    accepted_contract(panel, item, at(2026, 3, 25))
+    requests = Notification.objects.filter(
+        recipient=panel.supervisor, dedupe_key__startswith="filing:"
+    )
+    assert requests.count() == 1 and requests.get().read_at is not None
