@@ -39,6 +39,7 @@ from zerodisturb.demo.codes import credit_code
 from zerodisturb.registry.models import ImportJob, Organisation
 from zerodisturb.registry.template import build_template
 from zerodisturb.roles import Role
+from zerodisturb.testing.assertions import assert_error_body
 
 HERE, THERE = "330282", "330281"
 ANON = "anonymous"
@@ -299,15 +300,6 @@ def call(client: Client, world: World, calls: dict, name: str, role: str):
     if method == "post":
         return client.post(path, body or {})
     return client.get(path)
-
-
-def assert_error_body(response, code: str) -> None:
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message", "fields"}, body
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["fields"], dict)
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), list(_cells("html", HTML)))

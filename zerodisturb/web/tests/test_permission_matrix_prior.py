@@ -43,6 +43,7 @@ from zerodisturb.contracts.services import file_contract
 from zerodisturb.notifications.models import Notification
 from zerodisturb.notifications.services import notify
 from zerodisturb.roles import Role
+from zerodisturb.testing.assertions import assert_error_body
 from zerodisturb.testing.commissioning import (
     PDF,
     Panel,
@@ -568,15 +569,6 @@ def call(client: Client, world: World, calls: dict, name: str):
     if method == "post":
         return client.post(path, body or {})
     return client.get(path)
-
-
-def assert_error_body(response, code: str) -> None:
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message", "fields"}, body
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["fields"], dict)
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), list(_cells("html", HTML)))
