@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
 from zerodisturb.audit.services import record_event
 from zerodisturb.contracts.choices import FilingStatus
 from zerodisturb.contracts.models import ContractVersion
 from zerodisturb.notifications.services import judicial_bureau_supervisors, notify, users_of
+from zerodisturb.once import process_once
 from zerodisturb.roles import Role
 
 
@@ -25,39 +25,39 @@ def overdue_filings(now: datetime):
 
 def process_overdue_filings(now: datetime | None = None) -> int:
     now = now or timezone.now()
-    handled = 0
-    for version in overdue_filings(now).order_by("filing_due_on", "pk")[:1000]:
-        with transaction.atomic():
-            claimed = ContractVersion.objects.filter(
-                pk=version.pk, overdue_notified_at__isnull=True
-            ).update(overdue_notified_at=now)
-            if not claimed:
-                continue
-            contract = version.contract
-            record_event(
-                None,
-                "contract.filing_overdue",
-                contract,
-                {"version": version.version, "due_on": version.filing_due_on},
-            )
-            link = f"/contracts/{contract.pk}/"
-            notify(
-                users_of(contract.agency, [Role.AGENCY_OFFICER]),
-                kind="alert",
-                sms=True,
-                title=f"合同备案已逾期：{contract.number}",
-                link=link,
-                body=f"备案截止日 {version.filing_due_on:%Y-%m-%d}。未备案的合同不得派员入企。",
-                dedupe_key=f"filing-overdue:{version.pk}",
-                county_code=contract.county_code,
-            )
-            notify(
-                judicial_bureau_supervisors(contract.county_code),
-                kind="alert",
-                link=link,
-                title=f"预警：{contract.agency} 合同 {contract.number} 逾期未备案",
-                dedupe_key=f"filing-overdue-alert:{version.pk}",
-                county_code=contract.county_code,
-            )
-            handled += 1
-    return handled
+    return process_once(
+        overdue_filings(now),
+        claim_field="overdue_notified_at",
+        now=now,
+        act=_chase_filing,
+        order_by=("filing_due_on", "pk"),
+    )
+
+
+def _chase_filing(version) -> None:
+    contract = version.contract
+    record_event(
+        None,
+        "contract.filing_overdue",
+        contract,
+        {"version": version.version, "due_on": version.filing_due_on},
+    )
+    link = f"/contracts/{contract.pk}/"
+    notify(
+        users_of(contract.agency, [Role.AGENCY_OFFICER]),
+        kind="alert",
+        sms=True,
+        title=f"合同备案已逾期：{contract.number}",
+        link=link,
+        body=f"备案截止日 {version.filing_due_on:%Y-%m-%d}。未备案的合同不得派员入企。",
+        dedupe_key=f"filing-overdue:{version.pk}",
+        county_code=contract.county_code,
+    )
+    notify(
+        judicial_bureau_supervisors(contract.county_code),
+        kind="alert",
+        link=link,
+        title=f"预警：{contract.agency} 合同 {contract.number} 逾期未备案",
+        dedupe_key=f"filing-overdue-alert:{version.pk}",
+        county_code=contract.county_code,
+    )
