@@ -151,12 +151,16 @@ def _register_routers() -> None:
     from zerodisturb.accounts.api import router as accounts_router
     from zerodisturb.audit.api import router as audit_router
     from zerodisturb.commissioning.api import router as commissioning_router
+    from zerodisturb.complaints.api import router as complaints_router
     from zerodisturb.contracts.api import router as contracts_router
     from zerodisturb.credentials.api import router as credentials_router
     from zerodisturb.credentials.public_api import router as public_credentials_router
+    from zerodisturb.evaluations.api import router as evaluations_router
     from zerodisturb.notifications.api import router as notifications_router
+    from zerodisturb.problems.api import router as problems_router
     from zerodisturb.public.api import router as public_router
     from zerodisturb.registry.api import router as registry_router
+    from zerodisturb.scorecards.api import router as scorecards_router
     from zerodisturb.visits.api import router as visits_router
     from zerodisturb.visits.public_api import router as public_scan_router
     from zerodisturb.workdays.api import router as calendar_router
@@ -173,6 +177,10 @@ def _register_routers() -> None:
     api.add_router("/v1/public/credentials/", public_credentials_router)
     api.add_router("/v1/visits", visits_router)
     api.add_router("/v1/public/scan/", public_scan_router)
+    api.add_router("/v1/evaluations", evaluations_router)
+    api.add_router("/v1/complaints", complaints_router)
+    api.add_router("/v1/problems", problems_router)
+    api.add_router("/v1/scorecards", scorecards_router)
 
 
 _register_routers()

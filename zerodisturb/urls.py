@@ -23,6 +23,10 @@ urlpatterns = [
     path("public/", include("zerodisturb.public.urls")),
     path("credentials/", include("zerodisturb.credentials.urls")),
     path("visits/", include("zerodisturb.visits.urls")),
+    path("evaluations/", include("zerodisturb.evaluations.urls")),
+    path("complaints/", include("zerodisturb.complaints.urls")),
+    path("problems/", include("zerodisturb.problems.urls")),
+    path("scorecards/", include("zerodisturb.scorecards.urls")),
     # Public pages whose addresses are printed on cards and encoded in QR codes: keep them stable.
     path("verify/", credentials.verify_search, name="verify_search"),
     path("verify/<str:number>", credentials.verify, name="verify"),

@@ -7,13 +7,20 @@ from datetime import datetime
 from django.utils import timezone
 
 from zerodisturb.commissioning.deadlines import process_overdue_reviews
+from zerodisturb.complaints.deadlines import JOBS as COMPLAINT_JOBS
 from zerodisturb.contracts.deadlines import process_overdue_filings
+from zerodisturb.evaluations.deadlines import JOBS as EVALUATION_JOBS
+from zerodisturb.scorecards.deadlines import JOBS as SCORECARD_JOBS
 from zerodisturb.visits.deadlines import process_overdue_emergency_visits
 
 JOBS = {
     "overdue_reviews": process_overdue_reviews,
     "overdue_filings": process_overdue_filings,
     "overdue_emergency_visits": process_overdue_emergency_visits,
+    **EVALUATION_JOBS,
+    **COMPLAINT_JOBS,
+    # Last: a provider's standing is judged on the day's evaluations and complaints.
+    **SCORECARD_JOBS,
 }
 
 

@@ -1,6 +1,10 @@
 from zerodisturb.commissioning.permissions import can_manage_negative_list
+from zerodisturb.complaints.permissions import can_see_nav as can_see_complaints
+from zerodisturb.evaluations.permissions import can_see_nav as can_see_evaluations
 from zerodisturb.notifications.models import Notification
+from zerodisturb.problems.permissions import can_see_nav as can_see_problems
 from zerodisturb.roles import Role
+from zerodisturb.scorecards.permissions import can_see_nav as can_see_scorecards
 
 # Roles that have a page of commissioned items or of contracts (mirrors visible_items and
 # visible_contracts: the others would only ever see an empty list).
@@ -35,6 +39,10 @@ def navigation(request):
         "can_see_contracts": user.role in CONTRACT_ROLES,
         "can_see_credentials": user.role in CREDENTIAL_ROLES,
         "can_see_visits": user.role in VISIT_ROLES,
+        "can_see_evaluations": can_see_evaluations(user),
+        "can_see_complaints": can_see_complaints(user),
+        "can_see_problems": can_see_problems(user),
+        "can_see_scorecards": can_see_scorecards(user),
         "can_manage_negative_list": can_manage_negative_list(user),
         "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }

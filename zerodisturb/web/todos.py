@@ -6,7 +6,6 @@ database, linked to the list behind it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import F
@@ -17,23 +16,20 @@ from django.utils.translation import gettext as _
 from zerodisturb.accounts.models import User
 from zerodisturb.commissioning.choices import Decision, ItemStatus
 from zerodisturb.commissioning.models import CommissionedItem, Review
+from zerodisturb.complaints.todos import TODO_SOURCES as COMPLAINT_TODOS
 from zerodisturb.contracts.choices import FilingStatus
 from zerodisturb.contracts.models import Contract
+from zerodisturb.evaluations.todos import TODO_SOURCES as EVALUATION_TODOS
+from zerodisturb.problems.todos import TODO_SOURCES as PROBLEM_TODOS
 from zerodisturb.registry.models import ImportJob
 from zerodisturb.roles import Role
+from zerodisturb.scorecards.todos import TODO_SOURCES as SCORECARD_TODOS
+from zerodisturb.todo import Todo
 from zerodisturb.visits.choices import VisitStatus
 from zerodisturb.visits.permissions import visible_visits
 from zerodisturb.visits.selectors import overdue_emergency_q
 
 UNFILED = (FilingStatus.RECORDED, FilingStatus.RETURNED)
-
-
-@dataclass
-class Todo:
-    title: str
-    count: int
-    url: str
-    urgent: bool = False
 
 
 def _imports(user) -> list[Todo]:
@@ -182,6 +178,10 @@ TODO_SOURCES = [
     _pending_votes,
     _supervision,
     _visits,
+    *EVALUATION_TODOS,
+    *COMPLAINT_TODOS,
+    *PROBLEM_TODOS,
+    *SCORECARD_TODOS,
 ]
 
 

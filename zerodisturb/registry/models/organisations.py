@@ -33,6 +33,10 @@ class Organisation(models.Model):
     contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     qualifications = models.TextField(_("资质"), blank=True)
     active = models.BooleanField(_("有效"), default=True)
+    # 不满意退出: set when the judicial bureau confirms a provider's exit; no new contract may
+    # name the provider before excluded_until.
+    exited_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
+    excluded_until = models.DateField(_("禁入截止日"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
