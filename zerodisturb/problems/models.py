@@ -72,8 +72,9 @@ class Problem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The enterprise's town or platform (a division), as on Organisation.locality.
     locality = models.ForeignKey(
-        "registry.Organisation",
+        "registry.Division",
         verbose_name=_("属地"),
         null=True,
         blank=True,
@@ -103,3 +104,24 @@ class Problem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+
+class ProblemStep(models.Model):
+    """One change of a problem's stage or owner, as the pool saw it: its readable history."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="steps")
+    state = models.CharField(_("状态"), max_length=12, choices=ProblemState.choices)
+    stage = models.CharField(_("环节"), max_length=40, blank=True)
+    owner = models.ForeignKey(
+        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateField(_("期限"), null=True, blank=True)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["problem", "at", "pk"]
+        verbose_name = _("问题办理经过")
+        verbose_name_plural = _("问题办理经过")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.stage or self.get_state_display()}"

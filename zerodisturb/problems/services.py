@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
-from zerodisturb.problems.models import Problem, ProblemState
+from zerodisturb.problems.models import Problem, ProblemState, ProblemStep
 
 
 def source_key(source: models.Model) -> tuple[str, int]:
     return source._meta.label_lower, source.pk
 
 
+@transaction.atomic
 def sync_problem(
     source: models.Model,
     *,
@@ -57,11 +58,25 @@ def sync_problem(
         source_id=source_id,
         defaults={**fields, "opened_at": now, "closed_at": _closed(state, None, now)},
     )
+    moved = created or (problem.state, problem.stage, problem.owner_id) != (
+        state,
+        fields["stage"],
+        owner.pk if owner is not None else None,
+    )
     if not created:
         for name, value in fields.items():
             setattr(problem, name, value)
         problem.closed_at = _closed(state, problem.closed_at, now)
         problem.save()
+    if moved:
+        ProblemStep.objects.create(
+            problem=problem,
+            state=state,
+            stage=fields["stage"],
+            owner=owner,
+            deadline=deadline,
+            at=now,
+        )
     return problem
 
 
