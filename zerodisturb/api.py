@@ -149,6 +149,7 @@ class Page(PaginationBase):
 
 def _register_routers() -> None:
     from zerodisturb.accounts.api import router as accounts_router
+    from zerodisturb.alerts.api import router as alerts_router
     from zerodisturb.audit.api import router as audit_router
     from zerodisturb.commissioning.api import router as commissioning_router
     from zerodisturb.complaints.api import router as complaints_router
@@ -157,10 +158,12 @@ def _register_routers() -> None:
     from zerodisturb.credentials.public_api import router as public_credentials_router
     from zerodisturb.evaluations.api import router as evaluations_router
     from zerodisturb.notifications.api import router as notifications_router
+    from zerodisturb.oversight.api import router as oversight_router
     from zerodisturb.problems.api import router as problems_router
     from zerodisturb.public.api import router as public_router
     from zerodisturb.registry.api import router as registry_router
     from zerodisturb.scorecards.api import router as scorecards_router
+    from zerodisturb.surveys.api import router as surveys_router
     from zerodisturb.visits.api import router as visits_router
     from zerodisturb.visits.public_api import router as public_scan_router
     from zerodisturb.workdays.api import router as calendar_router
@@ -181,6 +184,9 @@ def _register_routers() -> None:
     api.add_router("/v1/complaints", complaints_router)
     api.add_router("/v1/problems", problems_router)
     api.add_router("/v1/scorecards", scorecards_router)
+    api.add_router("/v1/alerts", alerts_router)
+    api.add_router("/v1/surveys", surveys_router)
+    api.add_router("/v1/oversight", oversight_router)
 
 
 _register_routers()

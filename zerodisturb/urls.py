@@ -27,6 +27,9 @@ urlpatterns = [
     path("complaints/", include("zerodisturb.complaints.urls")),
     path("problems/", include("zerodisturb.problems.urls")),
     path("scorecards/", include("zerodisturb.scorecards.urls")),
+    path("alerts/", include("zerodisturb.alerts.urls")),
+    path("surveys/", include("zerodisturb.surveys.urls")),
+    path("oversight/", include("zerodisturb.oversight.urls")),
     # Public pages whose addresses are printed on cards and encoded in QR codes: keep them stable.
     path("verify/", credentials.verify_search, name="verify_search"),
     path("verify/<str:number>", credentials.verify, name="verify"),

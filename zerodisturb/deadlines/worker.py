@@ -6,10 +6,12 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from zerodisturb.alerts.deadlines import JOBS as ALERT_JOBS
 from zerodisturb.commissioning.deadlines import process_overdue_reviews
 from zerodisturb.complaints.deadlines import JOBS as COMPLAINT_JOBS
 from zerodisturb.contracts.deadlines import process_overdue_filings
 from zerodisturb.evaluations.deadlines import JOBS as EVALUATION_JOBS
+from zerodisturb.oversight.deadlines import JOBS as OVERSIGHT_JOBS
 from zerodisturb.scorecards.deadlines import JOBS as SCORECARD_JOBS
 from zerodisturb.visits.deadlines import process_overdue_emergency_visits
 
@@ -21,6 +23,8 @@ JOBS = {
     **COMPLAINT_JOBS,
     # Last: a provider's standing is judged on the day's evaluations and complaints.
     **SCORECARD_JOBS,
+    **ALERT_JOBS,
+    **OVERSIGHT_JOBS,
 }
 
 

@@ -1,10 +1,13 @@
+from zerodisturb.alerts.permissions import can_see_nav as can_see_alerts
 from zerodisturb.commissioning.permissions import can_manage_negative_list
 from zerodisturb.complaints.permissions import can_see_nav as can_see_complaints
 from zerodisturb.evaluations.permissions import can_see_nav as can_see_evaluations
 from zerodisturb.notifications.models import Notification
+from zerodisturb.oversight.permissions import can_see_nav as can_see_dashboard
 from zerodisturb.problems.permissions import can_see_nav as can_see_problems
 from zerodisturb.roles import Role
 from zerodisturb.scorecards.permissions import can_see_nav as can_see_scorecards
+from zerodisturb.surveys.permissions import can_see_nav as can_see_surveys
 
 # Roles that have a page of commissioned items or of contracts (mirrors visible_items and
 # visible_contracts: the others would only ever see an empty list).
@@ -43,6 +46,9 @@ def navigation(request):
         "can_see_complaints": can_see_complaints(user),
         "can_see_problems": can_see_problems(user),
         "can_see_scorecards": can_see_scorecards(user),
+        "can_see_dashboard": can_see_dashboard(user),
+        "can_see_alerts": can_see_alerts(user),
+        "can_see_surveys": can_see_surveys(user),
         "can_manage_negative_list": can_manage_negative_list(user),
         "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerodisturb.accounts.models import User
+from zerodisturb.alerts.todos import TODO_SOURCES as ALERT_TODOS
 from zerodisturb.commissioning.choices import Decision, ItemStatus
 from zerodisturb.commissioning.models import CommissionedItem, Review
 from zerodisturb.complaints.todos import TODO_SOURCES as COMPLAINT_TODOS
@@ -24,6 +25,7 @@ from zerodisturb.problems.todos import TODO_SOURCES as PROBLEM_TODOS
 from zerodisturb.registry.models import ImportJob
 from zerodisturb.roles import Role
 from zerodisturb.scorecards.todos import TODO_SOURCES as SCORECARD_TODOS
+from zerodisturb.surveys.todos import TODO_SOURCES as SURVEY_TODOS
 from zerodisturb.todo import Todo
 from zerodisturb.visits.choices import VisitStatus
 from zerodisturb.visits.permissions import visible_visits
@@ -182,6 +184,8 @@ TODO_SOURCES = [
     *COMPLAINT_TODOS,
     *PROBLEM_TODOS,
     *SCORECARD_TODOS,
+    *ALERT_TODOS,
+    *SURVEY_TODOS,
 ]
 
 
