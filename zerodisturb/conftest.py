@@ -109,6 +109,16 @@ def build_county(code: str = "330282", name: str = "慈溪市") -> County:
     return County(code, county, town, other_town, orgs, users, staff, other_staff)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit windows and cached answers of one test
+    must not leak into the next one run by the same process."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def county(db) -> County:
     return build_county()

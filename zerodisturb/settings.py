@@ -40,6 +40,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("ZD_SESSION_SECONDS", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy sent by web.middleware.SecurityHeadersMiddleware ("" switches it off).
+CONTENT_SECURITY_POLICY = env_str(
+    "ZD_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zerodisturb.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zerodisturb.web.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -184,6 +193,8 @@ SMS_ADAPTER = env_str("ZD_SMS_ADAPTER", "zerodisturb.notifications.sms.ConsoleSm
 MEDIA_MAX_PDF_BYTES = 20 * 1024 * 1024
 # Public endpoints are rate-limited per client address (requests per minute).
 RATE_LIMIT_VERIFY = env_int("ZD_RATE_LIMIT_VERIFY", 60)
+# Sign-in attempts per client address per minute (on top of the per-account lockout).
+RATE_LIMIT_LOGIN = env_int("ZD_RATE_LIMIT_LOGIN", 30)
 # /bench/bare, the yardstick of bench/scan_verify.py; never on in production.
 BENCH_ENDPOINTS = env_bool("ZD_BENCH_ENDPOINTS", False)
 CACHES = {

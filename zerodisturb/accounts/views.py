@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -6,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zerodisturb import ratelimit
 from zerodisturb.accounts.forms import ApiTokenForm, LockoutAwareLoginForm
 from zerodisturb.accounts.models import ApiToken
 from zerodisturb.accounts.services import issue_api_token, revoke_api_token
@@ -15,6 +17,15 @@ class Login(LoginView):
     form_class = LockoutAwareLoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Per address, before the password is even checked: guessing across many accounts from
+        # one place is slowed here; guessing one account is stopped by its lockout.
+        if not ratelimit.allow("login", ratelimit.client_key(request), settings.RATE_LIMIT_LOGIN):
+            response = render(request, "registration/too_many.html", status=429)
+            response["Retry-After"] = "60"
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 @login_required

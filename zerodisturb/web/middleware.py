@@ -38,3 +38,26 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (Django 5.2 has no CSP).
+
+    Pages load scripts, styles and fonts only from this site: htmx and ECharts are static files,
+    never a CDN. Inline style attributes stay allowed (htmx adds its indicator style); inline
+    scripts do not — data for charts travels in `json_script` blocks, which are not executed."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.csp = settings.CONTENT_SECURITY_POLICY
+        self.permissions = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.csp and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.csp
+        if self.permissions:
+            response.setdefault("Permissions-Policy", self.permissions)
+        return response
