@@ -7,7 +7,11 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_ARGS ?=
 
-.PHONY: run test test-pg lint install system-deps serve migrate demo clean
+.PHONY: run test test-pg lint install system-deps static-deps serve migrate demo clean
+
+# ECharts for the KPI dashboard: from npm (package-lock.json), copied into the oversight app's
+# static files (git-ignored); never from a CDN.
+ECHARTS := zerodisturb/oversight/static/oversight/vendor/echarts.min.js
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +19,16 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install -q -c requirements.lock -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+$(ECHARTS): package.json package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $(ECHARTS))
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+static-deps: $(ECHARTS)
+
+install: $(STAMP) $(ECHARTS)
 
 # Debian packages the tests and PDFs need (Chromium, CJK fonts, QR decoder, poppler).
 system-deps:
@@ -52,4 +65,4 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) staticfiles test-output
+	rm -rf $(VENV) staticfiles test-output node_modules $(dir $(ECHARTS))
