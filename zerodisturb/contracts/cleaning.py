@@ -106,6 +106,12 @@ def clean_contract(
         ).first()
         if provider is None:
             errors["provider"] = "请选择本县已登记、有效的第三方机构"
+        elif provider.excluded_until and provider.excluded_until >= today:
+            # 不满意退出: the judicial bureau excluded the provider for a period.
+            errors["provider"] = (
+                f"该第三方机构已因不满意退出，{provider.excluded_until:%Y-%m-%d} 前"
+                "不得签订新的委托合同，请选择其他机构"
+            )
         clean["provider"] = provider
     else:
         provider = contract.provider

@@ -1,3 +1,5 @@
 """This app's jobs for the deadlines worker (name → callable(now) → number handled)."""
 
-JOBS: dict = {}
+from zerodisturb.scorecards.services import assess_providers
+
+JOBS: dict = {"assess_providers": assess_providers}
