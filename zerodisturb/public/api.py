@@ -8,11 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from zerodisturb.api import Page
-from zerodisturb.public.selectors import public_contracts, public_items
+from zerodisturb.public.selectors import exited_providers, public_contracts, public_items
 
 router = Router(tags=["公示"], auth=None)
 
@@ -121,6 +122,28 @@ class PublicContractOut(Schema):
         return obj.in_force()
 
 
+class ExitedProviderOut(Schema):
+    name: str
+    county_code: str
+    credit_code: str
+    exited_on: date
+    excluded_until: date | None
+    reason: str
+    case_number: str
+
+    @staticmethod
+    def resolve_exited_on(obj) -> date:
+        return timezone.localdate(obj.exited_at)
+
+    @staticmethod
+    def resolve_reason(obj) -> str:
+        return obj.exit_grounds or ""
+
+    @staticmethod
+    def resolve_case_number(obj) -> str:
+        return obj.exit_case_number or ""
+
+
 class CountyFilter(Schema):
     county: str = ""
 
@@ -139,3 +162,13 @@ def contracts(request, filters: Query[CountyFilter]):
         .select_related("item__current_version")
         .annotate(staff_count=Count("accepted_version__staff"))
     )
+
+
+@router.get(
+    "/exited-providers",
+    response=list[ExitedProviderOut],
+    summary="公示：不满意退出的第三方机构（退出日期、禁入截止日、事由）",
+)
+@paginate(Page)
+def exited(request, filters: Query[CountyFilter]):
+    return exited_providers(filters.county or None)

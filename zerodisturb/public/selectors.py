@@ -5,11 +5,15 @@ The HTML page and the API both read these querysets, so what is public is decide
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from zerodisturb.commissioning.choices import APPROVED_STATUSES
 from zerodisturb.commissioning.models import CommissionedItem
 from zerodisturb.contracts.models import Contract
+from zerodisturb.registry.choices import OrganisationKind
+from zerodisturb.registry.models import Organisation
+from zerodisturb.scorecards.choices import ExitStatus
+from zerodisturb.scorecards.models import ExitCase
 
 
 def public_items(county_code: str | None = None) -> QuerySet[CommissionedItem]:
@@ -29,3 +33,20 @@ def public_contracts(county_code: str | None = None) -> QuerySet[Contract]:
     if county_code:
         qs = qs.filter(county_code=county_code)
     return qs.order_by("-accepted_version__decided_at", "-pk")
+
+
+def exited_providers(county_code: str | None = None) -> QuerySet[Organisation]:
+    """Providers the judicial bureau made exit (不满意退出), newest first, with the grounds of
+    their case (figures in words, no personal data) as `exit_grounds`."""
+    case = ExitCase.objects.filter(provider=OuterRef("pk"), status=ExitStatus.EXITED).order_by(
+        "-exited_at"
+    )
+    qs = Organisation.objects.filter(
+        kind=OrganisationKind.PROVIDER, exited_at__isnull=False
+    ).annotate(
+        exit_grounds=Subquery(case.values("grounds")[:1]),
+        exit_case_number=Subquery(case.values("number")[:1]),
+    )
+    if county_code:
+        qs = qs.filter(county_code=county_code)
+    return qs.order_by("-exited_at", "-pk")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from zerodisturb.public.selectors import public_contracts, public_items
+from zerodisturb.public.selectors import exited_providers, public_contracts, public_items
 
 PAGE_SIZE = 20
 
@@ -17,8 +17,9 @@ def public_lists(request):
     contracts = Paginator(public_contracts(county), PAGE_SIZE).get_page(
         request.GET.get("contracts_page")
     )
+    exited = Paginator(exited_providers(county), PAGE_SIZE).get_page(request.GET.get("exited_page"))
     return render(
         request,
         "public/lists.html",
-        {"items": items, "contracts": contracts, "county": county or ""},
+        {"items": items, "contracts": contracts, "exited": exited, "county": county or ""},
     )
