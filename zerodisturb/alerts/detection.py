@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
@@ -23,8 +24,11 @@ from zerodisturb.commissioning.choices import Decision, ItemStatus
 from zerodisturb.commissioning.models import Review
 from zerodisturb.contracts.choices import FilingStatus
 from zerodisturb.contracts.models import ContractVersion
+from zerodisturb.registry.choices import OrganisationKind
 from zerodisturb.registry.models import CountyPolicy, Organisation
 from zerodisturb.roles import Role
+from zerodisturb.scorecards.choices import OPEN_STATUSES
+from zerodisturb.scorecards.figures import figures_by_org, rolling_12_months
 from zerodisturb.visits.choices import ACTIVE_STATUSES, VisitKind, VisitStatus
 from zerodisturb.visits.frequency import quarter_bounds, visits_this_quarter
 from zerodisturb.visits.models import ScanLog, Visit
@@ -341,6 +345,69 @@ def emergency_visits_overdue(now: datetime) -> Iterator[Finding]:
         )
 
 
+NEAR_POINTS = 5  # "near" the satisfaction floor: at most this many points above it
+
+
+def near_exit(figures, policy: CountyPolicy) -> list[str]:
+    """Why a provider's 12-month figures are close to, but not yet at, the exit thresholds."""
+    reasons = []
+    n, floor = figures.evaluations, Decimal(policy.exit_satisfaction_min)
+    satisfied = Decimal(figures.satisfied * 100)
+    # Exact comparisons, as scorecards.figures.satisfaction_below: no rounding at the edge.
+    if (
+        n >= max(policy.exit_min_evaluations, 1)
+        and floor * n <= satisfied < (floor + NEAR_POINTS) * n
+    ):
+        reasons.append(
+            f"近 12 个月满意率 {figures.satisfaction_rate}%（{n} 条评价），"
+            f"距退出线 {floor.normalize():f}% 不足 {NEAR_POINTS} 个百分点"
+        )
+    limit = policy.exit_substantiated_complaints
+    if limit > 1 and figures.substantiated_complaints == limit - 1:
+        reasons.append(f"近 12 个月查实投诉 {limit - 1} 件，再有 1 件即达退出预警线 {limit} 件")
+    return reasons
+
+
+def providers_near_exit(now: datetime) -> Iterator[Finding]:
+    """Providers within a few points of the satisfaction floor, or one substantiated complaint short
+    of the limit (scorecards figures over the rolling 12 months); those already in an exit case,
+    or excluded, are left to the exit procedure. One occurrence per provider and month."""
+    today = timezone.localdate(now)
+    key = f"{today:%Y-%m}"
+    kind = AlertKind.PROVIDER_NEAR_EXIT
+    window = rolling_12_months(today)
+    providers = (
+        Organisation.objects.filter(kind=OrganisationKind.PROVIDER, active=True)
+        .exclude(excluded_until__gte=today)
+        .exclude(exit_cases__status__in=OPEN_STATUSES)
+    )
+    counties = providers.values_list("county_code", flat=True).distinct().order_by()
+    bureaus = _Bureaus()
+    for county in counties:
+        policy = CountyPolicy.for_county(county)
+        figures = figures_by_org("provider", window, county_code=county)
+        near = {pk: reasons for pk, f in figures.items() if (reasons := near_exit(f, policy))}
+        if not near or bureaus[county] is None:
+            continue
+        candidates = providers.filter(county_code=county, pk__in=near).filter(
+            _not_seen(kind, Organisation, key)
+        )
+        for provider in candidates.order_by("pk")[:BATCH]:
+            yield Finding(
+                kind=kind,
+                subject=provider,
+                key=key,
+                county_code=county,
+                title=f"{provider} 临近退出线",
+                detail="；".join(near[provider.pk]) + "。请提醒机构及时整改。",
+                owner=bureaus[county],
+                owner_roles=(Role.SUPERVISOR,),
+                provider=provider,
+                subject_label=str(provider),
+                subject_link=reverse("scorecards:detail", args=[provider.pk]),
+            )
+
+
 FINDERS = {
     AlertKind.REVIEW_OVERDUE: overdue_reviews,
     AlertKind.FILING_OVERDUE: overdue_filings,
@@ -348,4 +415,5 @@ FINDERS = {
     AlertKind.CREDENTIAL_MISUSE: credentials_misused,
     AlertKind.FREQUENT_VISITS: frequent_visits,
     AlertKind.EMERGENCY_OVERDUE: emergency_visits_overdue,
+    AlertKind.PROVIDER_NEAR_EXIT: providers_near_exit,
 }

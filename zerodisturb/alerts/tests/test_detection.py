@@ -22,6 +22,7 @@ from zerodisturb.notifications.models import Notification
 from zerodisturb.problems.models import ProblemKind, ProblemState
 from zerodisturb.problems.services import problem_for
 from zerodisturb.registry.models import CountyPolicy
+from zerodisturb.scorecards.tests.scenario import complaint, evaluations
 from zerodisturb.testing.commissioning import (
     approved_item,
     at,
@@ -73,9 +74,7 @@ def close_with_note(actor, alert: Alert, now) -> Alert:
 
 
 def test_the_worker_runs_every_kind():
-    assert {f"alerts_{kind}" for kind in AlertKind if kind != AlertKind.PROVIDER_NEAR_EXIT} <= set(
-        JOBS
-    )
+    assert {f"alerts_{kind}" for kind in AlertKind} == set(JOBS)
 
 
 def test_overdue_review(panel):
@@ -222,3 +221,43 @@ def test_run_deadlines_twice_opens_each_alert_once(visit_world):
     assert first["alerts_visit_no_scan"] == 1 and first["alerts_emergency_overdue"] == 1
     assert all(count == 0 for name, count in second.items() if name.startswith("alerts_"))
     assert Alert.objects.count() == 2
+
+
+def test_provider_near_the_satisfaction_floor(visit_world):
+    panel = visit_world.panel
+    evaluations(visit_world, {5: 10, 4: 7, 3: 3}, at(2026, 6, 1))  # 17 of 20: 85%, the floor
+
+    alert = detected_once(AlertKind.PROVIDER_NEAR_EXIT, at(2026, 6, 10))
+
+    provider = panel.county.orgs["provider"]
+    assert alert.provider == provider and alert.subject_id == provider.pk
+    assert "85.00%" in alert.detail and "20 条评价" in alert.detail
+    assert_opened_properly(alert, panel.county.orgs["judicial"], panel.supervisor)
+    close_with_note(panel.supervisor, alert, at(2026, 6, 11))
+    assert detect_alerts(AlertKind.PROVIDER_NEAR_EXIT, at(2026, 6, 20)) == 0  # same month
+    assert detect_alerts(AlertKind.PROVIDER_NEAR_EXIT, at(2026, 7, 2)) == 1  # still near in July
+
+
+@pytest.mark.parametrize(
+    ("levels", "near"),
+    [
+        ({5: 18, 3: 2}, False),  # 90%: five points above, not near
+        ({5: 17, 3: 2}, False),  # 19 evaluations: too few to judge
+        ({5: 16, 3: 4}, False),  # 80%: below the floor, the exit procedure's business
+        ({5: 18, 3: 3}, True),  # 85.7%
+    ],
+)
+def test_near_the_floor_edges(visit_world, levels, near):
+    evaluations(visit_world, levels, at(2026, 6, 1))
+    assert detect_alerts(AlertKind.PROVIDER_NEAR_EXIT, at(2026, 6, 10)) == int(near)
+
+
+def test_provider_one_complaint_short_of_the_limit(visit_world):
+    complaint(visit_world, at(2026, 5, 1))
+    assert detect_alerts(AlertKind.PROVIDER_NEAR_EXIT, at(2026, 6, 10)) == 0
+    complaint(visit_world, at(2026, 5, 20))
+    complaint(visit_world, at(2026, 5, 21), substantiated=False)
+
+    alert = detected_once(AlertKind.PROVIDER_NEAR_EXIT, at(2026, 6, 11))
+
+    assert "查实投诉 2 件" in alert.detail
