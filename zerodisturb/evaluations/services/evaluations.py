@@ -119,6 +119,10 @@ def _check_may_rate(actor, visit: Visit) -> None:
         raise ValidationError({"visit": ["确认离场后才能评价本次入企服务"]})
 
 
+def already_rated(visit: Visit) -> bool:
+    return Evaluation.objects.filter(visit=visit, enterprise_id=visit.enterprise_id).exists()
+
+
 def _duplicate(visit: Visit) -> ValidationError:
     return ValidationError(
         {"visit": ["本次入企服务已经评价过，不能重复评价；如需修改，请在评价后 7 天内修改原评价"]}
@@ -135,7 +139,7 @@ def submit_evaluation(actor, visit: Visit, *, now: datetime | None = None, **ans
     visit = Visit.objects.get(pk=visit.pk)
     _check_may_rate(actor, visit)
     values = clean_answers(answers)
-    if Evaluation.objects.filter(visit=visit, enterprise_id=visit.enterprise_id).exists():
+    if already_rated(visit):
         raise _duplicate(visit)
     policy = CountyPolicy.for_county(visit.county_code)
     try:
