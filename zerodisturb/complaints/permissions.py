@@ -23,6 +23,7 @@ from zerodisturb.complaints.choices import (
     OPEN_STATUSES,
     ComplaintChannel,
     ComplaintStatus,
+    EntryKind,
 )
 from zerodisturb.complaints.models import Complaint
 from zerodisturb.roles import Role
@@ -134,6 +135,13 @@ def sees_contact(user, complaint: Complaint) -> bool:
     return is_complainant(user, complaint)
 
 
+def decision_open(complaint: Complaint) -> bool:
+    """Not decided yet, or the complainant disputed the closure since the decision."""
+    if complaint.decided_at is None:
+        return True
+    return complaint.entries.filter(kind=EntryKind.REOPENED, at__gt=complaint.decided_at).exists()
+
+
 def available_actions(user, complaint: Complaint) -> set[str]:
     """The actions the detail page and the API offer this user now (the services re-check)."""
     actions: set[str] = set()
@@ -146,7 +154,7 @@ def available_actions(user, complaint: Complaint) -> set[str]:
             if complaint.provider_id and not complaint.provider_replied_at:
                 if not complaint.is_decided and not complaint.provider_reply_requested_at:
                     actions.add("request_provider_reply")
-            if not complaint.is_decided or status == ComplaintStatus.REOPENED:
+            if decision_open(complaint):
                 actions.add("decide")
         if status == ComplaintStatus.REPLIED and complaint.is_decided:
             actions.add("close")

@@ -207,7 +207,7 @@ def decide_complaint(
     if substantiated not in (True, False):
         errors["substantiated"] = ["请选择“查实”或“不属实”"]
     note = steps.clean_text(note, "note", errors, label="认定意见")
-    if complaint.decided_at and complaint.status != S.REOPENED:
+    if not perms.decision_open(complaint):
         errors["substantiated"] = ["已作出认定；投诉人不认可后方可重新认定"]
     if (
         complaint.provider_reply_requested_at

@@ -16,7 +16,6 @@ from zerodisturb.notifications.services import judicial_bureau_supervisors, noti
 from zerodisturb.notifications.sms import sms_adapter
 from zerodisturb.problems.models import ProblemKind, ProblemState
 from zerodisturb.problems.services import sync_problem
-from zerodisturb.registry.choices import OrganisationKind
 from zerodisturb.registry.models import CountyPolicy, Organisation
 from zerodisturb.roles import Role
 from zerodisturb.workdays.services import add_working_days
@@ -73,19 +72,6 @@ def detail_url(complaint: Complaint) -> str:
     return reverse("complaints:detail", args=[complaint.pk])
 
 
-def locality_of(enterprise: Organisation | None) -> Organisation | None:
-    """The locality's organisation (街道/镇/平台) an enterprise belongs to, if registered."""
-    if enterprise is None or enterprise.locality_id is None:
-        return None
-    return (
-        Organisation.objects.filter(
-            kind=OrganisationKind.LOCALITY, locality_id=enterprise.locality_id
-        )
-        .order_by("pk")
-        .first()
-    )
-
-
 def _owner_and_deadline(c: Complaint):
     awaiting_provider = (
         c.provider_reply_requested_at is not None
@@ -129,7 +115,6 @@ def sync_pool(complaint: Complaint, now: datetime) -> None:
         provider=c.provider,
         # Public complaints name no enterprise; the complainant's enterprise otherwise.
         enterprise=c.enterprise,
-        locality=locality_of(c.enterprise),
         link=detail_url(c),
         number=c.number,
         now=now,
