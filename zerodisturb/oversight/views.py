@@ -1,0 +1,149 @@
+"""The KPI dashboard, the records behind each figure, and their Excel and PDF exports."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET
+
+from zerodisturb.oversight import exports
+from zerodisturb.oversight.catalogue import BY_KEY, SECTIONS
+from zerodisturb.oversight.formatting import fmt, fmt_change
+from zerodisturb.oversight.periods import parse_filters, parse_period
+from zerodisturb.oversight.permissions import scope_for
+from zerodisturb.oversight.records import headers, known, records, row_values, title
+from zerodisturb.oversight.report import build, names_of
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _inputs(request):
+    scope = scope_for(request.user)
+    today = timezone.localdate()
+    period = parse_period(request.GET, today)
+    filters = scope.apply(parse_filters(request.GET))
+    return scope, period, filters, today
+
+
+def _query(period, filters, **extra) -> str:
+    params = {**period.as_query(), **{k: v for k, v in filters.items() if v is not None}}
+    params.update(extra)
+    return urlencode(params)
+
+
+def _drill_url(source_fact, period, filters):
+    source, fact = source_fact
+    return reverse("oversight:records", args=[source, fact]) + "?" + _query(period, filters)
+
+
+def _cards(data, scope, period, filters) -> list[dict]:
+    sections: dict[str, dict] = {}
+    for row in data["kpis"]:
+        kpi = BY_KEY[row["key"]]
+        card = dict(row)
+        card["display"] = fmt(row["value"], kpi.unit)
+        card["previous_display"] = fmt(row["previous"], kpi.unit)
+        card["change_display"] = fmt_change(row["change"], kpi.unit)
+        card["url"] = card["den_url"] = ""
+        if not row["note"] and kpi.drill and scope.may_open(kpi.drill[0]):
+            card["url"] = _drill_url(kpi.drill, period, filters)
+            if kpi.drill_den and scope.may_open(kpi.drill_den[0]):
+                card["den_url"] = _drill_url(kpi.drill_den, period, filters)
+        if kpi.unit == "rate" and row["denominator"] is not None and row["value"] is not None:
+            amount = "yuan" if kpi.key == "budget_saved_rate" else "count"
+            card["num_display"] = fmt(row["numerator"], amount)
+            card["den_display"] = fmt(row["denominator"], amount)
+        sections.setdefault(
+            row["section"], {"key": row["section"], "label": SECTIONS[row["section"]], "cards": []}
+        )["cards"].append(card)
+    return list(sections.values())
+
+
+@require_GET
+def dashboard(request):
+    scope, period, filters, today = _inputs(request)
+    data = build(scope.county, period, parse_filters(request.GET), scope.forced)
+    if request.GET.get("format") == "xlsx":
+        return _download(exports.dashboard_xlsx(data), f"kpi-{scope.county}.xlsx", XLSX)
+    names = names_of(scope.county)
+    refreshed = parse_datetime(data["refreshed_at"]) if data["refreshed_at"] else None
+    return render(
+        request,
+        "oversight/dashboard.html",
+        {
+            "scope": scope,
+            "period": period,
+            "filters": filters,
+            "data": data,
+            "sections": _cards(data, scope, period, filters),
+            "names": names,
+            "years": range(today.year - 4, today.year + 1),
+            "months": range(1, 13),
+            "quarters": range(1, 5),
+            "refreshed_at": refreshed,
+            "query": _query(period, filters),
+            "charts": {
+                "monthly": data["monthly"],
+                "agencies": data["agencies"],
+                "providers": data["providers"],
+                "localities": data["localities"],
+            },
+        },
+    )
+
+
+@require_GET
+def records_list(request, source: str, fact: str):
+    scope, period, filters, today = _inputs(request)
+    if not known(source, fact, today):
+        raise Http404
+    if not scope.may_open(source):
+        raise PermissionDenied("无权查看这些记录")
+    rows = records(scope.county, source, fact, period.start, period.end, filters, today)
+    heading = title(source, fact)
+    if request.GET.get("format") == "xlsx":
+        content = exports.records_xlsx(heading, source, rows, _describe(period, filters, scope))
+        return _download(content, f"records-{source}-{fact}.xlsx", XLSX)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "oversight/records.html",
+        {
+            "title": heading,
+            "description": _describe(period, filters, scope),
+            "headers": headers(source),
+            "rows": [row_values(source, r) for r in page],
+            "page": page,
+            "count": page.paginator.count,
+            "query": _query(period, filters),
+        },
+    )
+
+
+@require_GET
+def report_pdf(request):
+    scope, period, filters, today = _inputs(request)
+    data = build(scope.county, period, parse_filters(request.GET), scope.forced)
+    return _download(exports.report_pdf(data), f"kpi-report-{scope.county}.pdf", "application/pdf")
+
+
+def _describe(period, filters, scope) -> str:
+    names = names_of(scope.county)
+    parts = [period.label]
+    for dim, value in filters.items():
+        if value is not None:
+            parts.append(names[dim].get(value, str(value)))
+    return " · ".join(parts)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
