@@ -139,12 +139,12 @@ class Dash:
         data.update(fields)
         return Complaint.objects.create(**data)
 
-    def exit_case(self, provider, warned: datetime, exited: datetime | None = None):
+    def exit_case(self, provider, warned: datetime, exited: datetime | None = None, status=None):
         return ExitCase.objects.create(
             county_code=self.code,
             number=f"T-X-{next(_seq):05d}",
             provider=provider,
-            status=ExitStatus.EXITED if exited else ExitStatus.WARNING,
+            status=status or (ExitStatus.EXITED if exited else ExitStatus.WARNING),
             grounds="满意率低于下限",
             warned_at=warned,
             rectify_until=(warned + timedelta(days=30)).date(),
