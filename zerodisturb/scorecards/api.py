@@ -1,7 +1,5 @@
 """JSON API for scorecards (role-scoped, anonymity applied), exit cases and the thresholds."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 
