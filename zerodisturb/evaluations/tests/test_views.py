@@ -3,7 +3,10 @@ for each role, and the to-dos that lead there."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.utils import timezone
 
 from zerodisturb.conftest import login_client
 from zerodisturb.evaluations.choices import RectificationStatus as S
@@ -27,6 +30,15 @@ FORM = {
 
 def todos(user) -> dict:
     return {t.title: t for source in TODO_SOURCES for t in source(user)}
+
+
+def test_amending_after_the_window_leads_back_with_a_message(rated_world):
+    evaluation = rate(rated_world.world, rated_world.visit)  # in May: the window has closed
+    client = login_client(rated_world.world.enterprise_user)
+    response = client.get(f"/evaluations/{evaluation.pk}/amend/", follow=True)
+    assert "超过修改期限" in response.content.decode()
+    refused = client.post(f"/evaluations/{evaluation.pk}/amend/", FORM)
+    assert refused.status_code == 400 and "7 天内修改" in refused.content.decode()
 
 
 def test_the_enterprise_finds_the_visit_to_rate(rated_world):
@@ -73,10 +85,10 @@ def test_a_bad_review_through_the_pages_and_script_shown_as_text(rated_world):
 
 
 def test_amend_page(rated_world):
-    evaluation = rate(rated_world.world, rated_world.visit)
+    evaluation = rate(rated_world.world, rated_world.visit, now=timezone.now())
     client = login_client(rated_world.world.enterprise_user)
     page = client.get(f"/evaluations/{evaluation.pk}/amend/").content.decode()
-    assert "修改评价" in page and 'value="4" checked' in page.replace(' class="choices levels"', "")
+    assert "修改评价" in page and re.search(r'name="level" value="4"[^>]*checked', page)
     response = client.post(f"/evaluations/{evaluation.pk}/amend/", FORM | {"level": "5"})
     assert response.status_code == 400  # 非常满意 with 服务态度 较差
     response = client.post(
