@@ -36,6 +36,9 @@ class Value_:
     denominator: float | None = None
     previous: float | None = None
     note: str = ""
+    # How many records the drill-down lists show (the figure's records, and its denominator's).
+    drill_count: float | None = None
+    drill_den_count: float | None = None
 
     @property
     def change(self) -> float | None:
@@ -226,7 +229,15 @@ def evaluate(kpi: Kpi, t: Totals, filters: dict, county_wide: bool) -> Value_:
     value, num, den = compute(kpi, t)
     if kpi.evaluations and not county_wide and not shown(int(den or 0)):
         return Value_(kpi, None, note="评价不足 5 条，暂不显示")
-    return Value_(kpi, value, num, den)
+    if kpi.key in ("budget_saved_rate", "approved_budget"):
+        drill = t["items_approved"]
+    elif kpi.unit == "count":
+        drill = value
+    elif kpi.key in ("weighted_score", "visits_p95"):
+        drill = den
+    else:
+        drill = num
+    return Value_(kpi, value, num, den, drill_count=drill, drill_den_count=den)
 
 
 @dataclass

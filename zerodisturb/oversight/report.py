@@ -39,6 +39,8 @@ def kpi_rows(b) -> list[dict]:
             "denominator": _num(v.denominator),
             "definition": str(v.kpi.definition),
             "note": v.note,
+            "records": _num(v.drill_count),
+            "denominator_records": _num(v.drill_den_count) if v.kpi.drill_den else None,
         }
         for v in b.values
     ]

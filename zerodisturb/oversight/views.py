@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -56,16 +57,19 @@ def _cards(data, scope, period, filters) -> list[dict]:
             card["url"] = _drill_url(kpi.drill, period, filters)
             if kpi.drill_den and scope.may_open(kpi.drill_den[0]):
                 card["den_url"] = _drill_url(kpi.drill_den, period, filters)
-        if kpi.unit == "rate" and row["denominator"] is not None and row["value"] is not None:
-            amount = "yuan" if kpi.key == "budget_saved_rate" else "count"
-            card["num_display"] = fmt(row["numerator"], amount)
-            card["den_display"] = fmt(row["denominator"], amount)
+        # The figure itself links when it is a count; otherwise the counts of records behind it.
+        card["value_links"] = kpi.unit == "count"
+        if row["records"] is not None and not card["value_links"]:
+            card["num_display"] = fmt(row["records"], "count")
+            if kpi.drill_den and row["denominator_records"] is not None:
+                card["den_display"] = fmt(row["denominator_records"], "count")
         sections.setdefault(
             row["section"], {"key": row["section"], "label": SECTIONS[row["section"]], "cards": []}
         )["cards"].append(card)
     return list(sections.values())
 
 
+@login_required
 @require_GET
 def dashboard(request):
     scope, period, filters, today = _inputs(request)
@@ -99,6 +103,7 @@ def dashboard(request):
     )
 
 
+@login_required
 @require_GET
 def records_list(request, source: str, fact: str):
     scope, period, filters, today = _inputs(request)
@@ -127,6 +132,7 @@ def records_list(request, source: str, fact: str):
     )
 
 
+@login_required
 @require_GET
 def report_pdf(request):
     scope, period, filters, today = _inputs(request)
