@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zerodisturb.api import Page
@@ -174,7 +174,7 @@ def create_survey(request, payload: SurveyIn):
     survey = services.create_survey(
         request.user, title=payload.title, intro=payload.intro, previous=previous
     )
-    return 201, survey
+    return Status(201, survey)
 
 
 @router.get("/invitations", response=list[InvitationOut], summary="本企业的调研邀请")
@@ -192,7 +192,7 @@ def list_invitations(request):
 def submit_answer(request, invitation_id: int, payload: AnswerIn):
     invitation = get_object_or_404(my_invitations(request.user), pk=invitation_id)
     services.submit_answer(request.user, invitation, payload.answers)
-    return 201, _my_answer(invitation)
+    return Status(201, _my_answer(invitation))
 
 
 @router.get("/invitations/{invitation_id}/answer", response=MyAnswerOut, summary="本企业的答卷")
@@ -236,7 +236,7 @@ def add_question(request, survey_id: int, payload: QuestionIn):
         required=payload.required,
         compare_with=compare_with,
     )
-    return 201, question
+    return Status(201, question)
 
 
 @router.post("/{survey_id}/send", response=SurveyOut, summary="按属地、行业发送给企业")
