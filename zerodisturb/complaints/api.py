@@ -5,8 +5,6 @@ Lists carry no complainant identity; the detail's `complainant` block applies th
 (providers) and phone masking as the pages (selectors.complainant).
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,7 +62,7 @@ class ComplaintOut(Schema):
     channel: str
     category: str
     status: str
-    status_label: str = Field(..., alias="get_status_display")
+    status_label: str
     received_at: datetime
     ack_due_on: date
     reply_due_on: date
@@ -80,6 +78,10 @@ class ComplaintOut(Schema):
     decided_at: datetime | None
     reopen_count: int
     rating: int | None
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return obj["status_label"] if isinstance(obj, dict) else obj.get_status_display()
 
 
 class EntryOut(Schema):
@@ -193,7 +195,7 @@ def _detail(request, complaint: Complaint) -> dict:
     own = perms.is_complainant(user, c)
     return {
         **{name: getattr(c, name) for name in ComplaintOut.model_fields if hasattr(c, name)},
-        "get_status_display": c.get_status_display(),
+        "status_label": c.get_status_display(),
         "text": c.text,
         "public_about": c.public_about,
         "visit_number": c.visit.number if c.visit else None,
@@ -256,7 +258,9 @@ def file_complaint(request, payload: ComplaintIn):
 
 
 @router.get(
-    "/{complaint_id}", response=ComplaintDetailOut, summary="投诉详情：办理经过、时限、可办理的操作"
+    "/{int:complaint_id}",
+    response=ComplaintDetailOut,
+    summary="投诉详情：办理经过、时限、可办理的操作",
 )
 def get_complaint(request, complaint_id: int):
     return _detail(request, _complaint(request, complaint_id))
@@ -278,7 +282,7 @@ ACTIONS = {
 
 
 @router.post(
-    "/{complaint_id}/actions/{action}",
+    "/{int:complaint_id}/actions/{action}",
     response=ComplaintDetailOut,
     summary="办理投诉：acknowledge 受理、reply 答复、request_provider_reply 请机构陈述、"
     "provider_reply 机构陈述、decide 认定、close 办结、reroute 转办、confirm 确认、"
