@@ -183,7 +183,7 @@ def _legend(drawing, pairs, font, x, y):
     legend.fontSize = 7
     legend.x, legend.y = x, y
     legend.alignment = "right"
-    legend.columnMaximum = 1
+    legend.columnMaximum = len(pairs)
     legend.colorNamePairs = pairs
     drawing.add(legend)
 
@@ -208,7 +208,7 @@ def monthly_chart(data, font, width=170 * mm, height=65 * mm) -> Drawing:
         d,
         [(PALETTE[0], f"{year} 年"), (PALETTE[1], f"{year - 1} 年")],
         font,
-        width - 10,
+        width - 70,
         height - 30,
     )
     return d
@@ -231,14 +231,26 @@ def rates_chart(data, font, width=170 * mm, height=60 * mm) -> Drawing:
     chart.lines[0].strokeWidth = chart.lines[1].strokeWidth = 1.5
     _axis_fonts(chart, font)
     d.add(chart)
-    _legend(d, [(PALETTE[2], "亮码率"), (PALETTE[0], "满意率")], font, width - 10, height - 30)
+    _legend(d, [(PALETTE[2], "亮码率"), (PALETTE[0], "满意率")], font, width - 70, height - 30)
     return d
 
 
-def ranking_chart(rows, caption, font, width=170 * mm) -> Drawing | None:
+def ranking_chart(rows, caption, font, width=170 * mm) -> Drawing:
     rows = [r for r in rows if r["satisfaction_rate"] is not None][:12]
     if not rows:
-        return None
+        d = Drawing(width, 40)
+        _heading(d, caption, font, width)
+        d.add(
+            String(
+                width / 2,
+                8,
+                "评价不足 5 条的不参与排名：本期暂无排名",
+                fontName=font,
+                fontSize=8,
+                textAnchor="middle",
+            )
+        )
+        return d
     height = 40 + 14 * len(rows)
     d = Drawing(width, height)
     _heading(d, caption, font, width)
@@ -261,9 +273,9 @@ def locality_chart(rows, font, width=170 * mm, height=65 * mm) -> Drawing | None
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 30, 35, width - 50, height - 60
     chart.data = [[r["visits"] for r in rows]]
-    chart.categoryAxis.categoryNames = [r["name"][-6:] for r in rows]
-    chart.categoryAxis.labels.angle = 30
-    chart.categoryAxis.labels.boxAnchor = "ne"
+    # Town names without the county's name in front, short enough to sit side by side.
+    chart.categoryAxis.categoryNames = [r["name"][-6:] for r in rows[:16]]
+    chart.data = [[r["visits"] for r in rows[:16]]]
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = PALETTE[0]
     _axis_fonts(chart, font)
@@ -322,7 +334,7 @@ def report_pdf(data: dict) -> bytes:
         locality_chart(data["localities"], font),
     ):
         if drawing is not None:
-            story.append(drawing)
+            story += [drawing, Spacer(1, 4 * mm)]
     story.append(Paragraph("四、指标口径", h2))
     for k in data["kpis"]:
         story.append(Paragraph(f"{k['label']}：{k['definition']}", small))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
 from zerodisturb.commissioning.models import Domain
 from zerodisturb.evaluations.anonymity import shown
 from zerodisturb.oversight.catalogue import BY_KEY, SECTIONS
@@ -17,7 +19,7 @@ RANKED_BY = "satisfaction_rate"
 
 
 def _iso(value):
-    return value.isoformat() if value is not None else None
+    return timezone.localtime(value).isoformat(timespec="seconds") if value is not None else None
 
 
 def _num(value):
