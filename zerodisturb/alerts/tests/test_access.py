@@ -172,3 +172,14 @@ def test_api_must_not(alert, api_as, role):
     client = api_as(role.value)
     assert client.get("/api/v1/alerts").status_code == 403
     assert client.get(f"/api/v1/alerts/{alert.pk}").status_code == 404
+
+
+def test_home_todos_count_open_alerts_of_the_owner(alert, visit_world):
+    from zerodisturb.alerts.todos import TODO_SOURCES
+
+    (source,) = TODO_SOURCES
+    (todo,) = source(visit_world.panel.officer)
+    assert (todo.count, todo.urgent) == (1, True)
+    assert todo.url == f"/alerts/?owner={alert.owner_id}"
+    assert source(visit_world.panel.other_officer) == []
+    assert source(visit_world.county.users[Role.OVERSIGHT.value]) == []

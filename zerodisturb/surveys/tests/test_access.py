@@ -156,3 +156,12 @@ def test_api_must_not(world, surveys, api_as, role):
     assert client.get(f"/api/v1/surveys/{sent.pk}/results").status_code == 404
     created = client.post("/api/v1/surveys", {"title": "x"}, content_type="application/json")
     assert created.status_code == 403
+
+
+def test_home_todo_for_an_invited_enterprise(world, surveys):
+    from zerodisturb.surveys.todos import TODO_SOURCES
+
+    (source,) = TODO_SOURCES
+    (todo,) = source(world.users["xingke"])
+    assert todo.count == 1 and todo.url == "/surveys/"
+    assert source(world.bureau) == []
