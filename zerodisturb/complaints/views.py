@@ -28,6 +28,7 @@ from zerodisturb.complaints.forms import (
     TextForm,
 )
 from zerodisturb.complaints.models import Complaint
+from zerodisturb.ids import valid_id
 from zerodisturb.roles import Role
 
 
@@ -70,7 +71,10 @@ def complaint_new(request):
     user = request.user
     if not perms.can_complain(user):
         raise PermissionDenied
-    form = EnterpriseComplaintForm(request.POST or None, user=user)
+    # From a visit's page the visit comes pre-selected (?visit=<pk>); the form's choices are the
+    # enterprise's own visits, so another enterprise's visit cannot be slipped in.
+    initial = {"visit": valid_id(request.GET.get("visit"))} if request.GET.get("visit") else {}
+    form = EnterpriseComplaintForm(request.POST or None, user=user, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -41,17 +41,12 @@ def visible_problems(user) -> QuerySet[Problem]:
 
 
 def sees_enterprise(user, problem: Problem) -> bool:
-    """Bad reviews are anonymous towards the provider and the agency (brief, 事后): only
-    supervisors, oversight, the enterprise itself and its locality see who gave one."""
-    if problem.kind != ProblemKind.BAD_REVIEW:
+    """Bad reviews and complaints are anonymous towards the provider (brief, 事后). The agency
+    sees the enterprise: it must call it back (整改回访) or answer its complaint — but never the
+    evaluation's author, which the pool does not hold."""
+    if problem.kind not in (ProblemKind.BAD_REVIEW, ProblemKind.COMPLAINT):
         return True
-    return user.role in (
-        Role.SUPERVISOR,
-        Role.OVERSIGHT,
-        Role.SYSTEM_ADMIN,
-        Role.ENTERPRISE,
-        Role.LOCALITY,
-    )
+    return user.role not in (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF)
 
 
 def can_see_nav(user) -> bool:

@@ -42,6 +42,14 @@ def waiting_on_finance(panel):
     return item
 
 
+LIFECYCLE = ("overdue_reviews", "overdue_filings", "overdue_emergency_visits")
+
+
+def lifecycle(result: dict[str, int]) -> dict[str, int]:
+    """The three lifecycle jobs' counts (the worker also runs the 事后 and alert jobs)."""
+    return {name: result[name] for name in LIFECYCLE}
+
+
 def overdue_notes(**filters):
     return Notification.objects.filter(dedupe_key__contains="overdue", **filters)
 
@@ -49,13 +57,13 @@ def overdue_notes(**filters):
 def test_an_overdue_review_is_chased_once(panel, waiting_on_finance):
     reviewer = panel.reviewer_of("finance")
 
-    assert run_deadlines(DUE_DAY) == {
+    assert lifecycle(run_deadlines(DUE_DAY)) == {
         "overdue_reviews": 0,
         "overdue_filings": 0,
         "overdue_emergency_visits": 0,
     }
-    first = run_deadlines(DAY_AFTER)
-    second = run_deadlines(at(2026, 10, 20))
+    first = lifecycle(run_deadlines(DAY_AFTER))
+    second = lifecycle(run_deadlines(at(2026, 10, 20)))
 
     assert first == {"overdue_reviews": 1, "overdue_filings": 0, "overdue_emergency_visits": 0}
     assert second == {"overdue_reviews": 0, "overdue_filings": 0, "overdue_emergency_visits": 0}

@@ -34,13 +34,17 @@ def test_each_role_sees_its_share(county, pool, role):
         ("oversight", True),
         ("enterprise", True),
         ("locality", True),
-        ("agency_officer", False),
+        ("agency_officer", True),  # it calls the enterprise back / answers its complaint
         ("provider_admin", False),
+        ("provider_staff", False),
     ],
 )
-def test_bad_reviews_hide_the_enterprise_from_provider_and_agency(county, pool, role, shown):
+def test_bad_reviews_and_complaints_hide_the_enterprise_from_the_provider(
+    county, pool, role, shown
+):
     assert sees_enterprise(county.users[role], pool["bad"]) is shown
-    assert sees_enterprise(county.users[role], pool["complaint"]) is True
+    assert sees_enterprise(county.users[role], pool["complaint"]) is shown
+    assert sees_enterprise(county.users[role], pool["alert"]) is True
 
 
 def test_another_countys_supervisor_sees_nothing(county, pool):
