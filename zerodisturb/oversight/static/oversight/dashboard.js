@@ -21,8 +21,8 @@
   var months = data.monthly.map(function (m) { return parseInt(m.month.slice(5), 10) + "月"; });
   make("chart-monthly", {
     tooltip: { trigger: "axis" },
-    legend: { top: 24, data: ["本年入企次数", "上年同月", "亮码率%", "满意率%"] },
-    grid: { top: 70, left: 40, right: 40, bottom: 30 },
+    legend: { bottom: 0, data: ["本年入企次数", "上年同月", "亮码率%", "满意率%"] },
+    grid: { top: 50, left: 40, right: 40, bottom: 60 },
     xAxis: { type: "category", data: months },
     yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: 0, max: 100 }],
     series: [
@@ -37,14 +37,14 @@
     var shown = rows.slice(0, 15).reverse();
     make(id, {
       tooltip: { trigger: "axis" },
-      grid: { top: 40, left: 140, right: 30, bottom: 30 },
+      grid: { top: 40, left: 150, right: 30, bottom: 50 },
       xAxis: { type: "value", name: "%", min: 0, max: 100 },
       yAxis: { type: "category", data: shown.map(function (r) { return (r.rank ? r.rank + ". " : "") + r.name; }) },
       series: [
         { name: "满意率%", type: "bar", data: shown.map(function (r) { return pct(r.satisfaction_rate); }) },
         { name: "亮码率%", type: "bar", data: shown.map(function (r) { return pct(r.code_shown_rate); }) }
       ],
-      legend: { top: 20, right: 0, data: ["满意率%", "亮码率%"] }
+      legend: { bottom: 0, data: ["满意率%", "亮码率%"] }
     });
   }
   ranking("chart-agencies", data.agencies);
