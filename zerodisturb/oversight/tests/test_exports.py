@@ -153,3 +153,15 @@ def test_kpi_report_command_month_and_files(rich, tmp_path):
     pdf = tmp_path / "r.pdf"
     call_command("kpi_report", county=rich.code, year=2026, format="pdf", output=str(pdf))
     assert "先报批率" in pdf_text(pdf.read_bytes(), tmp_path)
+
+
+def test_api_returns_the_report_for_the_role(rich, api_as):
+    data = api_as("supervisor").get("/api/v1/oversight/kpis?year=2026&period=month&month=5").json()
+    visits = next(k for k in data["kpis"] if k["key"] == "visits")
+    assert visits["value"] == 2
+    assert data["period"]["label"] == "2026 年 5 月"
+    scoped = api_as("agency_officer").get("/api/v1/oversight/kpis?year=2026").json()
+    assert scoped["filters"] == {"agency": rich.lead.contract.agency_id}
+    refused = api_as("enterprise").get("/api/v1/oversight/kpis")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"]
