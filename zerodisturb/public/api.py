@@ -13,7 +13,13 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from zerodisturb.api import Page
-from zerodisturb.public.selectors import exited_providers, public_contracts, public_items
+from zerodisturb.dbrouter import use_replica
+from zerodisturb.public.selectors import (
+    exited_providers,
+    providers_in_force,
+    public_contracts,
+    public_items,
+)
 
 router = Router(tags=["公示"], auth=None)
 
@@ -122,6 +128,13 @@ class PublicContractOut(Schema):
         return obj.in_force()
 
 
+class ProviderInForceOut(Schema):
+    name: str
+    county_code: str
+    credit_code: str
+    credentials_in_force: int
+
+
 class ExitedProviderOut(Schema):
     name: str
     county_code: str
@@ -149,12 +162,14 @@ class CountyFilter(Schema):
 
 
 @router.get("/items", response=list[PublicItemOut], summary="公示：已批准的委托事项")
+@use_replica
 @paginate(Page)
 def items(request, filters: Query[CountyFilter]):
     return public_items(filters.county or None)
 
 
 @router.get("/contracts", response=list[PublicContractOut], summary="公示：已备案的委托合同")
+@use_replica
 @paginate(Page)
 def contracts(request, filters: Query[CountyFilter]):
     return (
@@ -169,6 +184,18 @@ def contracts(request, filters: Query[CountyFilter]):
     response=list[ExitedProviderOut],
     summary="公示：不满意退出的第三方机构（退出日期、禁入截止日、事由）",
 )
+@use_replica
 @paginate(Page)
 def exited(request, filters: Query[CountyFilter]):
     return exited_providers(filters.county or None)
+
+
+@router.get(
+    "/providers",
+    response=list[ProviderInForceOut],
+    summary="公示：持有效证件的第三方机构及有效证件数（不含个人信息）",
+)
+@use_replica
+@paginate(Page)
+def providers(request, filters: Query[CountyFilter]):
+    return providers_in_force(filters.county or None)

@@ -5,11 +5,15 @@ The HTML page and the API both read these querysets, so what is public is decide
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from datetime import date
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from zerodisturb.commissioning.choices import APPROVED_STATUSES
 from zerodisturb.commissioning.models import CommissionedItem
 from zerodisturb.contracts.models import Contract
+from zerodisturb.credentials.models import Credential
 from zerodisturb.registry.choices import OrganisationKind
 from zerodisturb.registry.models import Organisation
 from zerodisturb.scorecards.choices import ExitStatus
@@ -50,3 +54,24 @@ def exited_providers(county_code: str | None = None) -> QuerySet[Organisation]:
     if county_code:
         qs = qs.filter(county_code=county_code)
     return qs.order_by("-exited_at", "-pk")
+
+
+def providers_in_force(
+    county_code: str | None = None, today: date | None = None
+) -> QuerySet[Organisation]:
+    """Providers holding credentials in force today (active, within their validity), with how
+    many (`credentials_in_force`) — a count only: the holders' names are not public."""
+    today = today or timezone.localdate()
+    in_force = Q(
+        credentials__status=Credential.Status.ACTIVE,
+        credentials__valid_from__lte=today,
+        credentials__valid_to__gte=today,
+    )
+    qs = (
+        Organisation.objects.filter(kind=OrganisationKind.PROVIDER, exited_at__isnull=True)
+        .annotate(credentials_in_force=Count("credentials", filter=in_force, distinct=True))
+        .filter(credentials_in_force__gt=0)
+    )
+    if county_code:
+        qs = qs.filter(county_code=county_code)
+    return qs.order_by("name", "pk")
