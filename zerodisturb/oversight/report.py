@@ -12,7 +12,7 @@ from zerodisturb.evaluations.anonymity import shown
 from zerodisturb.oversight.catalogue import BY_KEY, SECTIONS
 from zerodisturb.oversight.figures import board, by_dimension, compute, monthly
 from zerodisturb.oversight.periods import Period
-from zerodisturb.oversight.rollups import refreshed_at
+from zerodisturb.oversight.rollups import refresh, refreshed_at
 from zerodisturb.registry.models import Division, Organisation
 
 RANKED_BY = "satisfaction_rate"
@@ -129,6 +129,8 @@ def build(county: str, period: Period, filters: dict, forced: dict | None = None
     """The report; `forced` (a scoped viewer's own agency, provider or locality) limits every
     figure and shows only that organisation's row in the rankings, with its rank."""
     forced = forced or {}
+    if refreshed_at() is None:  # never built (a fresh install): build once now, then the worker
+        refresh()
     effective = {**filters, **forced}
     b = board(county, period, effective, county_wide=not forced)
     names = names_of(county)
