@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zerodisturb.audit.services import record_event
+from zerodisturb.cachestamps import invalidate
 from zerodisturb.commissioning.models import CommissionedItem
 from zerodisturb.contracts import permissions as perms
 from zerodisturb.contracts.choices import FilingStatus, VersionKind
@@ -89,6 +90,7 @@ def record_contract(
     _fill(version, clean, pdf, pdf_name)
     contract.current_version = version
     contract.save(update_fields=["current_version"])
+    invalidate("contracts")
     record_event(
         actor,
         "contract.record",
@@ -192,6 +194,7 @@ def accept_filing(actor, contract: Contract, now: datetime | None = None) -> Con
     version.save()
     contract.accepted_version = version
     contract.save(update_fields=["accepted_version"])
+    invalidate("contracts")  # scans judge terms and staff lists (visits.scancache)
     _filing_requests_done(version, now)
     record_event(actor, "contract.accept", contract, {"version": version.version})
     notify(
@@ -219,6 +222,7 @@ def return_filing(actor, contract: Contract, reason: str, now: datetime | None =
     if version.filing_status != FilingStatus.FILED:
         raise ValidationError({"status": "只有已报备的合同可以退回。"})
     version.send_back()
+    invalidate("contracts")
     _filing_requests_done(version, now)
     version.decided_at, version.decided_by, version.return_reason = now, actor, reason
     version.save()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zerodisturb.audit.services import record_event
+from zerodisturb.cachestamps import invalidate
 from zerodisturb.contracts.models import Contract
 from zerodisturb.credentials.models import Credential
 from zerodisturb.registry.choices import PersonKind
@@ -140,6 +141,7 @@ def issue_credential(
         issued_by=actor,
     )
     credential.contracts.set(contracts)
+    invalidate(f"credential:{credential.pk}")  # the scan's cached facts (visits.scancache)
     if photo is not None:
         credential.photo.save(f"{number}.jpg", photo, save=True)
     record_event(
@@ -177,6 +179,7 @@ def _set_status(
     before = credential.status
     credential.status, credential.status_reason = status, reason[:300]
     credential.save(update_fields=["status", "status_reason"])
+    invalidate(f"credential:{credential.pk}")  # the next scan sees it (visits.scancache)
     record_event(actor, action, credential, {"status": [before, status], "reason": reason})
     return credential
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zerodisturb.audit.services import PendingEvent, record_event, record_events
+from zerodisturb.cachestamps import invalidate
 from zerodisturb.registry.models import Organisation, Person
 from zerodisturb.registry.pii import lookup_hash
 
@@ -145,6 +146,7 @@ def set_active(actor, obj: Organisation | Person, active: bool, reason: str = ""
     if obj.active == active:
         return
     type(obj).objects.filter(pk=obj.pk).update(active=active)
+    invalidate("people")  # a scan refuses the credential of someone who left (visits.scancache)
     obj.active = active
     action = f"{obj._meta.model_name}.{'activate' if active else 'deactivate'}"
     record_event(actor, action, obj, {"reason": reason})

@@ -101,7 +101,7 @@ def scan_page(request, token: str):
         return limited
     result = scanning.scan(token, actor=request.user)
     context = {"result": result, "token": token}
-    if result.assignment is not None:
+    if result.found:
         visit = result.visit
         parties = visit.parties.select_related(
             "agency", "contract", "contract__item__current_version"
@@ -111,7 +111,7 @@ def scan_page(request, token: str):
                 {
                     "name": mask_name(s.credential.person.name),
                     "number": s.credential.number,
-                    "scanned": s.credential_id == result.credential.pk,
+                    "scanned": s.credential_id == result.credential_id,
                 }
                 for s in party.staff.all()
             ]

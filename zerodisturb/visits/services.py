@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zerodisturb.audit.services import record_event
+from zerodisturb.cachestamps import invalidate
 from zerodisturb.commissioning.negative import negative_list_hits
 from zerodisturb.contracts.models import Contract
 from zerodisturb.credentials.models import Credential
@@ -214,6 +215,7 @@ def _plan_visit(
         ),
     )
     _add_party(actor, visit, contract, credentials, officers, lead=True)
+    invalidate(f"visit:{visit.pk}")  # the scan's cached facts (visits.scancache)
     record_event(
         actor,
         "visit.plan",
@@ -287,6 +289,7 @@ def join_visit(
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
     _add_party(actor, visit, contract, credentials, officers, lead=False)
+    invalidate(f"visit:{visit.pk}")
     record_event(
         actor,
         "visit.join",
@@ -314,6 +317,7 @@ def cancel_visit(actor, visit: Visit, reason: str) -> Visit:
         raise ValidationError({"status": "只能取消尚未开始的入企"})
     visit.status, visit.cancelled_reason = VisitStatus.CANCELLED, reason[:300]
     visit.save(update_fields=["status", "cancelled_reason"])
+    invalidate(f"visit:{visit.pk}")
     record_event(actor, "visit.cancel", visit, {"reason": reason})
     return visit
 
@@ -351,6 +355,7 @@ def check_in(actor, visit: Visit, now: datetime | None = None) -> tuple[Visit, b
     ).update(checked_in_at=now, checked_in_by=actor, status=VisitStatus.IN_PROGRESS)
     visit.refresh_from_db()
     if claimed:
+        invalidate(f"visit:{visit.pk}")
         record_event(actor, "visit.check_in", visit, {"at": now})
     elif visit.status == VisitStatus.CANCELLED:
         raise ValidationError({"visit": "该次入企已取消"})
@@ -367,6 +372,7 @@ def check_out(actor, visit: Visit, now: datetime | None = None) -> tuple[Visit, 
     ).update(checked_out_at=now, checked_out_by=actor, status=VisitStatus.COMPLETED)
     visit.refresh_from_db()
     if claimed:
+        invalidate(f"visit:{visit.pk}")
         record_event(actor, "visit.check_out", visit, {"at": now})
     elif visit.checked_in_at is None:
         raise ValidationError({"visit": "尚未确认到场，不能确认离场"})
@@ -433,6 +439,7 @@ def close_visit(actor, visit: Visit, now: datetime | None = None) -> Visit:
         raise ValidationError({"status": "离场确认后才能办结"})
     visit.status, visit.closed_at = VisitStatus.CLOSED, now
     visit.save(update_fields=["status", "closed_at"])
+    invalidate(f"visit:{visit.pk}")
     record_event(actor, "visit.close", visit, {"findings": visit.findings.count()})
     return visit
 

@@ -1,0 +1,248 @@
+"""What a scan of a visit code needs to know about (visit, credential), built once and cached.
+
+The scan at the gate is the hot path: several people may scan the same code, and every scan must
+be answered in well under a millisecond of work. So the answer's parts that are read from the
+database (the visit's state and day, the credential's state, the contracts' filing and terms, the
+people, names and texts shown) are loaded once into a `ScanFacts` and kept in Django's cache; the
+verdict itself is computed on every scan from those facts and the current date (`judge`).
+
+Consistency. The facts are keyed by the stamps (zerodisturb.cachestamps) of what they were built
+from: the visit, the credential, all contracts' filing decisions and all people's active flag.
+The services that change those call `cachestamps.invalidate("visit:<pk>")`, "credential:<pk>",
+"contracts" or "people" (visits, credentials, contracts and registry services), which retires the
+stamp at once and again on commit. The stamps are read
+before the database, so facts built from a state that a transaction is about to change are
+cached under a stamp that the commit retires. Hence, in the process that made the change, the
+very next scan sees it; with a shared cache (ZD_CACHE_BACKEND Redis) every process does. With
+the per-process LocMem default and several server processes, another process may answer from
+its own facts for up to FACTS_SECONDS: run a shared cache when more than one process serves
+scans (docs/operations.md). What no service stamps is only shown, never judged: names and the
+item's title and legal basis follow a registry or item edit within FACTS_SECONDS.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from zerodisturb.cachestamps import stamps
+from zerodisturb.commissioning.models import ItemVersion
+from zerodisturb.contracts.models import Contract
+from zerodisturb.credentials.models import Credential
+from zerodisturb.roles import Role
+from zerodisturb.visits.choices import VisitStatus
+from zerodisturb.visits.models import VisitOfficer, VisitStaff
+
+FACTS_SECONDS = 10
+ENDED = (VisitStatus.COMPLETED, VisitStatus.CLOSED)
+
+
+@dataclass(frozen=True)
+class Term:
+    """What `Contract.in_force` reads: accepted, not ended, its accepted term."""
+
+    accepted: bool
+    ended: bool
+    start: date | None
+    end: date | None
+
+    @classmethod
+    def of(cls, contract: Contract) -> Term:
+        v = contract.accepted_version
+        return cls(v is not None, bool(contract.ended_at), v and v.term_start, v and v.term_end)
+
+    def in_force(self, on: date) -> bool:
+        return self.accepted and not self.ended and self.start <= on <= self.end
+
+
+@dataclass(frozen=True)
+class ScanFacts:
+    visit_id: int
+    credential_id: int
+    county_code: str
+    enterprise_id: int
+    enterprise: str
+    visit_status: str
+    window_start: datetime
+    code_shown: bool  # Visit.valid_scan_at is set
+    party_contract: Term
+    credential_status: str
+    status_reason: str
+    valid_from: date
+    valid_to: date
+    person_active: bool
+    # (term, holder listed on its accepted version) for each contract of the credential
+    credential_contracts: tuple[tuple[Term, bool], ...]
+    answer: dict  # the details shown to whoever scans (public_api.ScanOut)
+    # New on every build: what is derived from the answer (its JSON) can be memoised under it.
+    built: str = field(default_factory=lambda: secrets.token_hex(8))
+    built_at: float = field(default_factory=time.time)
+
+
+def credential_verdict(f: ScanFacts, on: date) -> tuple[bool, str, str]:
+    """credential_state() over the cached facts: same order, codes and messages."""
+    S = Credential.Status
+    if f.credential_status == S.REVOKED:
+        return False, "revoked", f"证件已吊销：{f.status_reason}"
+    if f.credential_status == S.SUSPENDED:
+        return False, "suspended", f"证件已暂停使用：{f.status_reason}"
+    if on < f.valid_from:
+        return False, "not_yet_valid", f"证件自 {f.valid_from} 起生效"
+    if on > f.valid_to:
+        return False, "expired", f"证件已于 {f.valid_to} 过期"
+    if not f.person_active:
+        return False, "person_inactive", "持证人已离职或已被停用"
+    in_force = [listed for term, listed in f.credential_contracts if term.in_force(on)]
+    if not in_force:
+        return False, "contract_not_in_force", "所属委托合同未备案通过、已终止或不在履行期内"
+    if not any(in_force):
+        return False, "not_on_contract", "持证人已不在委托合同备案的人员名单中"
+    return True, "valid", "证件有效"
+
+
+def judge(f: ScanFacts, now: datetime, actor) -> tuple[bool, str, str]:
+    """The verdict on a genuine, fresh code for this (visit, credential), scanned at `now`."""
+    today = timezone.localdate(now)
+    if f.visit_status == VisitStatus.CANCELLED:
+        return False, "cancelled", "该次入企已取消"
+    if f.visit_status in ENDED:
+        return False, "visit_ended", "该次入企已结束，二维码不能再次使用"
+    day = timezone.localtime(f.window_start).date()
+    if day != today:
+        return False, "visit_not_today", f"入企安排在 {day:%Y-%m-%d}，不是今天"
+    if (
+        actor is not None
+        and actor.is_authenticated
+        and actor.role == Role.ENTERPRISE
+        and actor.organisation_id != f.enterprise_id
+    ):
+        return False, "wrong_enterprise", f"该二维码是到 {f.enterprise} 的入企，不是贵企业"
+    if not f.party_contract.in_force(today):
+        # Before the credential: an ended contract also makes the credential invalid, and the
+        # enterprise should be told it is the contract (contract_not_filed), not the person.
+        return False, "contract_not_filed", "委托合同未备案通过或不在履行期内"
+    valid, code, message = credential_verdict(f, today)
+    if valid:
+        return True, "valid", "有效：可以入企"
+    return False, code, message
+
+
+def _key(visit_id: int, credential_id: int) -> tuple[str, ...]:
+    return (f"visit:{visit_id}", f"credential:{credential_id}", "contracts", "people")
+
+
+# The same facts, unpickled, for this process: under the same stamped key, until they expire.
+_local: dict[str, ScanFacts] = {}
+
+
+def facts(visit_id: int, credential_id: int) -> ScanFacts | None:
+    """The facts of the visit's assignment of the credential; None if it has no such assignment."""
+    names = _key(visit_id, credential_id)
+    key = "zd:scan:{}:{}:{}".format(visit_id, credential_id, ":".join(stamps(*names)))
+    found = _local.get(key)
+    if found is not None and time.time() < found.built_at + FACTS_SECONDS:
+        return found
+    found = cache.get(key)
+    if found is None:
+        found = build(visit_id, credential_id)
+        if found is None:
+            return None
+        cache.set(key, found, FACTS_SECONDS)
+    if len(_local) >= 1024:
+        _local.clear()
+    _local[key] = found
+    return found
+
+
+def build(visit_id: int, credential_id: int) -> ScanFacts | None:
+    assignment = (
+        VisitStaff.objects.select_related(
+            "visit__enterprise",
+            "credential__person",
+            "credential__provider",
+            "party__contract__item",
+            "party__contract__accepted_version",
+            "party__agency",
+        )
+        .prefetch_related(
+            Prefetch(
+                "credential__contracts",
+                queryset=Contract.objects.select_related("accepted_version")
+                .prefetch_related("accepted_version__staff")
+                .order_by(),
+            )
+        )
+        .filter(visit_id=visit_id, credential_id=credential_id)
+        .order_by()
+        .first()
+    )
+    if assignment is None:
+        return None
+    visit, credential = assignment.visit, assignment.credential
+    contract = assignment.party.contract
+    version = ItemVersion.objects.only("title", "legal_basis").get(
+        pk=contract.item.current_version_id
+    )
+    staff = (
+        VisitStaff.objects.filter(visit_id=visit_id)
+        .select_related("credential__person", "credential__provider")
+        .order_by("pk")
+    )
+    officers = (
+        VisitOfficer.objects.filter(visit_id=visit_id)
+        .select_related("person", "party__agency")
+        .order_by("pk")
+    )
+    answer = {
+        "visit_number": visit.number,
+        "enterprise": visit.enterprise.name,
+        "window_start": timezone.localtime(visit.window_start),
+        "window_end": timezone.localtime(visit.window_end),
+        "agency": assignment.party.agency.name,
+        "item": f"{contract.item.number} {version.title}",
+        "contract": contract.number,
+        "legal_basis": version.legal_basis,
+        "staff": [
+            {
+                "credential_number": s.credential.number,
+                "masked_name": s.credential.person.masked_name,
+                "provider": s.credential.provider.name,
+            }
+            for s in staff
+        ],
+        "officers": [
+            {"masked_name": o.person.masked_name, "agency": o.party.agency.name} for o in officers
+        ],
+        "may": [visit.purpose, credential.scope],
+    }
+    return ScanFacts(
+        visit_id=visit_id,
+        credential_id=credential_id,
+        county_code=visit.county_code,
+        enterprise_id=visit.enterprise_id,
+        enterprise=str(visit.enterprise),
+        visit_status=visit.status,
+        window_start=visit.window_start,
+        code_shown=visit.valid_scan_at is not None,
+        party_contract=Term.of(contract),
+        credential_status=credential.status,
+        status_reason=credential.status_reason,
+        valid_from=credential.valid_from,
+        valid_to=credential.valid_to,
+        person_active=credential.person.active,
+        credential_contracts=tuple(
+            (
+                Term.of(c),
+                c.accepted_version is not None
+                and credential.person_id in {p.pk for p in c.accepted_version.staff.all()},
+            )
+            for c in credential.contracts.all()
+        ),
+        answer=answer,
+    )
