@@ -179,7 +179,7 @@ def insert_visits(code, user, contracts, enterprise_ids, n, year, rng, start_no)
 def run_one(args) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="zd-bench-dash-"))
     setup_django(workdir, args.database_url)
-    from zerodisturb.oversight.models import KpiRollup
+    from zerodisturb.oversight.models import EnterpriseVisitPeriod, KpiMonth, KpiRollup
     from zerodisturb.oversight.periods import Period
     from zerodisturb.oversight.report import build
     from zerodisturb.oversight.rollups import rebuild
@@ -205,7 +205,9 @@ def run_one(args) -> dict:
         "visits": args.one,
         "insert_s": round(inserted, 1),
         "rebuild_s": round(rebuilt, 1),
-        "rollup_rows": KpiRollup.objects.count(),
+        "daily_rows": KpiRollup.objects.count(),
+        "monthly_rows": KpiMonth.objects.count(),
+        "enterprise_period_rows": EnterpriseVisitPeriod.objects.count(),
         "dashboard_wall_s": round(statistics.median(walls), 4),
         "dashboard_cpu_s": round(statistics.median(cpus), 4),
     }

@@ -7,17 +7,18 @@ evaluation figure shown outside the county-wide view.
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import DecimalField, IntegerField, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from zerodisturb.evaluations.anonymity import shown
 from zerodisturb.oversight.catalogue import KPIS, Kpi
-from zerodisturb.oversight.models import EnterpriseVisitMonth, KpiRollup
+from zerodisturb.oversight.models import EnterpriseVisitMonth, EnterpriseVisitPeriod, KpiMonth
 from zerodisturb.oversight.periods import Period
 from zerodisturb.oversight.sources import COLUMNS, SOURCES
 from zerodisturb.registry.models import CountyPolicy
@@ -68,7 +69,8 @@ def _sum(col):
 
 
 def _rollups(county: str, start: date, end: date, filters: dict):
-    qs = KpiRollup.objects.filter(county_code=county, day__gte=start, day__lte=end)
+    """Monthly rollup rows of the months in start..end (periods are whole months)."""
+    qs = KpiMonth.objects.filter(county_code=county, month__gte=start, month__lte=end)
     for dim, value in filters.items():
         if value is not None:
             qs = qs.filter(**{f"{dim}_id": value})
@@ -87,12 +89,11 @@ def totals(county: str, start: date, end: date, filters: dict) -> Totals:
 def monthly(county: str, start: date, end: date, filters: dict) -> dict[date, Totals]:
     rows = (
         _rollups(county, start, end, filters)
-        .annotate(m=TruncMonth("day"))
-        .values("m")
+        .values("month")
         .annotate(**{c: _sum(c) for c in COLUMNS})
-        .order_by("m")
+        .order_by("month")
     )
-    return {r.pop("m"): Totals(sums=r) for r in rows}
+    return {r.pop("month"): Totals(sums=r) for r in rows}
 
 
 def by_dimension(county, start, end, filters, dim: str) -> dict[int, Totals]:
@@ -114,8 +115,37 @@ def p95(counts: list[int]) -> int | None:
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
+def _period_kind(start: date, end: date) -> str | None:
+    if start.day != 1 or start.year != end.year:
+        return None
+    if start.month == 1 and (end.month, end.day) == (12, 31):
+        return "year"
+    last = calendar.monthrange(end.year, end.month)[1]
+    if end.day != last:
+        return None
+    if end.month == start.month:
+        return "month"
+    if start.month % 3 == 1 and end.month == start.month + 2:
+        return "quarter"
+    return None
+
+
 def enterprise_figures(county: str, start: date, end: date, filters: dict) -> dict:
-    """Per-enterprise visit figures from the small per-enterprise monthly aggregate."""
+    """Per-enterprise visit figures: one row per enterprise of the period when no agency,
+    provider or domain is chosen; otherwise from the per-enterprise months of those."""
+    threshold = CountyPolicy.for_county(county).frequent_visits_per_quarter
+    kind = _period_kind(start, end)
+    if kind and not any(filters.get(d) for d in ("agency", "provider", "domain")):
+        qs = EnterpriseVisitPeriod.objects.filter(county_code=county, kind=kind, start=start)
+        if filters.get("locality") is not None:
+            qs = qs.filter(locality_id=filters["locality"])
+        rows = list(qs.values_list("visits", "max_quarter"))
+        return {
+            "enterprises": len(rows),
+            "frequent": sum(1 for _v, top in rows if top > threshold),
+            "p95": p95([v for v, _top in rows]),
+            "threshold": threshold,
+        }
     qs = EnterpriseVisitMonth.objects.filter(county_code=county, month__gte=start, month__lte=end)
     for dim, value in filters.items():
         if value is not None:
@@ -125,7 +155,6 @@ def enterprise_figures(county: str, start: date, end: date, filters: dict) -> di
     for ent, month, n in qs.values_list("enterprise_id", "month").annotate(n=Sum("visits")):
         per_enterprise[ent] += n
         per_quarter[(ent, (month.month - 1) // 3)] += n
-    threshold = CountyPolicy.for_county(county).frequent_visits_per_quarter
     frequent = {ent for (ent, _q), n in per_quarter.items() if n > threshold}
     return {
         "enterprises": len(per_enterprise),

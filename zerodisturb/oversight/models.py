@@ -13,8 +13,8 @@ def _count(label):
     return models.PositiveIntegerField(label, default=0)
 
 
-class KpiRollup(models.Model):
-    """One source's counts for one county, day and combination of dimensions.
+class Counts(models.Model):
+    """One source's counts for one county, bucket and combination of dimensions.
 
     Dimensions are plain ids (no foreign keys): a rollup row is a number, not a reference, and
     rebuilding must never be blocked by a protected relation. A dimension a source does not have
@@ -22,7 +22,6 @@ class KpiRollup(models.Model):
     """
 
     county_code = models.CharField(_("区县代码"), max_length=6)
-    day = models.DateField(_("日期"))
     source = models.CharField(_("来源"), max_length=20)
     agency_id = models.BigIntegerField(_("委托机关"), null=True)
     provider_id = models.BigIntegerField(_("第三方机构"), null=True)
@@ -62,12 +61,36 @@ class KpiRollup(models.Model):
     close_on_time = _count(_("按时办结"))
 
     class Meta:
+        abstract = True
+
+
+class KpiRollup(Counts):
+    """Per day: the unit the worker recomputes."""
+
+    day = models.DateField(_("日期"))
+
+    class Meta:
         verbose_name = _("指标日汇总")
         verbose_name_plural = _("指标日汇总")
         indexes = [models.Index(fields=["county_code", "day"])]
 
     def __str__(self) -> str:
         return f"{self.county_code} {self.day} {self.source}"
+
+
+class KpiMonth(Counts):
+    """Per month, summed from the days: what the dashboard reads (every period is whole months,
+    so its cost depends on the number of agencies, providers and localities, not of visits)."""
+
+    month = models.DateField(_("月份"))
+
+    class Meta:
+        verbose_name = _("指标月汇总")
+        verbose_name_plural = _("指标月汇总")
+        indexes = [models.Index(fields=["county_code", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.county_code} {self.month} {self.source}"
 
 
 class EnterpriseVisitMonth(models.Model):
@@ -89,6 +112,29 @@ class EnterpriseVisitMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_code} {self.month} {self.enterprise_id}"
+
+
+class EnterpriseVisitPeriod(models.Model):
+    """Visits per enterprise in one month, quarter or year, all agencies together: the per-enterprise
+    figures of the unfiltered (or locality) view read at most one row per enterprise."""
+
+    county_code = models.CharField(_("区县代码"), max_length=6)
+    kind = models.CharField(max_length=7)  # month · quarter · year
+    start = models.DateField(_("起始日"))
+    enterprise_id = models.BigIntegerField(_("企业"))
+    locality_id = models.BigIntegerField(null=True)
+    visits = _count(_("入企次数"))
+    # The most visits in one calendar quarter of the period (the high-frequency threshold is
+    # per quarter).
+    max_quarter = _count(_("单季度最多入企次数"))
+
+    class Meta:
+        verbose_name = _("企业期间入企次数")
+        verbose_name_plural = _("企业期间入企次数")
+        indexes = [models.Index(fields=["county_code", "kind", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.county_code} {self.kind} {self.start} {self.enterprise_id}"
 
 
 class RollupState(models.Model):

@@ -209,7 +209,7 @@ def records(county, source, fact, start, end, filters, today: date):
         return _enterprises(county, start, end, filters, today, frequent=fact == "frequent")
     src = SOURCES[source]
     if (source, fact) in EXTRA:
-        qs = src.queryset(county).filter(_day__gte=start, _day__lte=end)
+        qs = src.queryset(county).filter(src.between(start, end))
         for dim, value in filters.items():
             if value is not None:
                 qs = qs.filter(**{f"_{dim}": value})

@@ -15,13 +15,18 @@ from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from zerodisturb.audit.models import AuditEvent
-from zerodisturb.oversight.models import EnterpriseVisitMonth, KpiRollup, RollupState
-from zerodisturb.oversight.sources import DIMENSIONS, SOURCES
+from zerodisturb.oversight.models import (
+    EnterpriseVisitMonth,
+    EnterpriseVisitPeriod,
+    KpiMonth,
+    KpiRollup,
+    RollupState,
+)
+from zerodisturb.oversight.sources import COLUMNS, DIMENSIONS, SOURCES
 
 log = logging.getLogger(__name__)
 Buckets = dict[str, set[date]]
@@ -36,100 +41,168 @@ def _local_day(value) -> date | None:
     return value
 
 
-def recompute(county: str, days: Iterable[date], today: date) -> int:
-    """Replace the rollup rows of these days (and the per-enterprise rows of their months)."""
-    days = sorted(set(days))
-    if not days:
+def recompute(county: str, days: Iterable[date] | None, today: date) -> int:
+    """Replace the rollup rows of these days (None: every day of the county), then the months
+    and per-enterprise figures they fall in."""
+    everything = days is None
+    days = None if everything else sorted(set(days))
+    if not everything and not days:
         return 0
-    months = sorted({d.replace(day=1) for d in days})
     rows = []
     with transaction.atomic():
-        KpiRollup.objects.filter(county_code=county, day__in=days).delete()
+        daily = KpiRollup.objects.filter(county_code=county)
+        (daily if everything else daily.filter(day__in=days)).delete()
         for source in SOURCES.values():
             facts = source.facts(today)
+            qs = source.queryset(county)
+            if not everything:
+                qs = qs.filter(source.on_days(days))
             grouped = (
-                source.queryset(county)
-                .filter(_day__in=days)
-                .values(*KEYS)
+                qs.values(*KEYS)
                 .annotate(**{col: fact.aggregate() for col, fact in facts.items()})
                 .order_by()
             )
             for g in grouped:
+                if g["_day"] is None:
+                    continue
                 rows.append(
                     KpiRollup(
                         county_code=county,
-                        day=g["_day"],
+                        day=_local_day(g["_day"]),
                         source=source.key,
                         **{f"{d}_id": g[f"_{d}"] for d in DIMENSIONS},
                         **{col: g[col] or 0 for col in facts},
                     )
                 )
-        KpiRollup.objects.bulk_create(rows, batch_size=1000)
+        KpiRollup.objects.bulk_create(rows, batch_size=2000)
+        if everything:
+            days = sorted({r.day for r in rows})
+        months = sorted({d.replace(day=1) for d in days})
+        _recompute_months(county, months)
         _recompute_enterprise_months(county, months)
+        _recompute_enterprise_periods(county, months)
     return len(days)
+
+
+def _month_end(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _recompute_months(county: str, months: list[date]) -> None:
+    KpiMonth.objects.filter(county_code=county, month__in=months).delete()
+    dims = [f"{d}_id" for d in DIMENSIONS]
+    rows = []
+    for month in months:
+        grouped = (
+            KpiRollup.objects.filter(county_code=county, day__gte=month, day__lte=_month_end(month))
+            .values("source", *dims)
+            .annotate(**{c: Sum(c) for c in COLUMNS})
+            .order_by()
+        )
+        rows += [KpiMonth(county_code=county, month=month, **g) for g in grouped]
+    KpiMonth.objects.bulk_create(rows, batch_size=2000)
 
 
 def _recompute_enterprise_months(county: str, months: list[date]) -> None:
     EnterpriseVisitMonth.objects.filter(county_code=county, month__in=months).delete()
-    visits = SOURCES["visit"].queryset(county)
-    month_filter = Q()
-    for m in months:
-        nxt = (m + timedelta(days=32)).replace(day=1)
-        month_filter |= Q(_day__gte=m, _day__lt=nxt)
-    grouped = (
-        visits.filter(month_filter)
-        .annotate(_month=TruncMonth("_day"))
-        .values("_month", "enterprise_id", *KEYS[1:])
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    EnterpriseVisitMonth.objects.bulk_create(
-        (
+    source = SOURCES["visit"]
+    rows = []
+    for month in months:
+        grouped = (
+            source.queryset(county)
+            .filter(source.between(month, _month_end(month)))
+            .values("enterprise_id", *KEYS[1:])
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        rows += [
             EnterpriseVisitMonth(
                 county_code=county,
-                month=_local_day(g["_month"]).replace(day=1),
+                month=month,
                 enterprise_id=g["enterprise_id"],
                 **{f"{d}_id": g[f"_{d}"] for d in DIMENSIONS},
                 visits=g["n"],
             )
             for g in grouped
+        ]
+    EnterpriseVisitMonth.objects.bulk_create(rows, batch_size=2000)
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _recompute_enterprise_periods(county: str, months: list[date]) -> None:
+    """Month rows from the per-enterprise months, quarters from months, years from quarters."""
+    EVP = EnterpriseVisitPeriod
+    quarters = sorted({_quarter_start(m) for m in months})
+    years = sorted({date(m.year, 1, 1) for m in months})
+    plan = (
+        ("month", months, lambda m: (EnterpriseVisitMonth, {"month": m}, "visits", False)),
+        (
+            "quarter",
+            quarters,
+            lambda q: (
+                EVP,
+                {
+                    "kind": "month",
+                    "start__gte": q,
+                    "start__lte": _month_end(q.replace(month=q.month + 2)),
+                },
+                "visits",
+                False,
+            ),
         ),
-        batch_size=1000,
+        (
+            "year",
+            years,
+            lambda y: (EVP, {"kind": "quarter", "start__year": y.year}, "visits", True),
+        ),
     )
+    for kind, starts, parts in plan:
+        EVP.objects.filter(county_code=county, kind=kind, start__in=starts).delete()
+        rows = []
+        for start in starts:
+            model, where, field, by_quarter = parts(start)
+            grouped = (
+                model.objects.filter(county_code=county, **where)
+                .values("enterprise_id", "locality_id")
+                .annotate(n=Sum(field), top=Max(field))
+                .order_by()
+            )
+            rows += [
+                EVP(
+                    county_code=county,
+                    kind=kind,
+                    start=start,
+                    enterprise_id=g["enterprise_id"],
+                    locality_id=g["locality_id"],
+                    visits=g["n"],
+                    max_quarter=g["top"] if by_quarter else g["n"],
+                )
+                for g in grouped
+            ]
+        EVP.objects.bulk_create(rows, batch_size=2000)
 
 
-def _all_buckets(county: str | None = None) -> Buckets:
-    """Every (county, day) that has raw rows in any source."""
+def rebuild(county: str | None = None, now: datetime | None = None) -> int:
+    """Recompute everything (of one county, or of all) and move the watermark to now."""
     from zerodisturb.registry.models import Organisation
 
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     counties = (
         [county]
         if county
         else sorted(set(Organisation.objects.values_list("county_code", flat=True)) - {""})
     )
-    out: Buckets = defaultdict(set)
-    for c in counties:
-        for source in SOURCES.values():
-            for d in source.queryset(c).values_list("_day", flat=True).distinct().order_by():
-                if d is not None:
-                    out[c].add(_local_day(d))
-    return out
-
-
-def rebuild(county: str | None = None, now: datetime | None = None) -> int:
-    """Recompute every bucket (of one county, or of all) and move the watermark to now."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
     with transaction.atomic():
         state = _state()
         head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-        if county:
-            KpiRollup.objects.filter(county_code=county).delete()
-            EnterpriseVisitMonth.objects.filter(county_code=county).delete()
-        else:
-            KpiRollup.objects.all().delete()
-            EnterpriseVisitMonth.objects.all().delete()
-        done = sum(recompute(c, days, today) for c, days in _all_buckets(county).items())
+        for model in (KpiRollup, KpiMonth, EnterpriseVisitMonth, EnterpriseVisitPeriod):
+            rows = model.objects.all()
+            (rows.filter(county_code=county) if county else rows).delete()
+        done = sum(recompute(c, None, today) for c in counties)
         if not county:
             state.audit_seq = head
             state.scans_until = now

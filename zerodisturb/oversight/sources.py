@@ -8,7 +8,7 @@ The same definitions build the rollups (GROUP BY day and dimensions) and the dri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     BigIntegerField,
@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zerodisturb.commissioning.choices import APPROVED_STATUSES
@@ -56,6 +57,22 @@ class Source:
     key: str
     label: str
     dims: tuple[str, ...]
+    day_field: str  # the raw field _day is taken from (a datetime, or a date)
+    is_datetime: bool = True
+
+    def on_days(self, days) -> Q:
+        """Rows whose _day is one of `days`, as ranges on the raw field (so an index serves)."""
+        q = Q()
+        for first, last in _runs(sorted(set(days))):
+            q |= self.between(first, last)
+        return q if q else Q(pk__in=[])
+
+    def between(self, first: date, last: date) -> Q:
+        if self.is_datetime:
+            return Q(**{f"{self.day_field}__gte": _midnight(first)}) & Q(
+                **{f"{self.day_field}__lt": _midnight(last + timedelta(days=1))}
+            )
+        return Q(**{f"{self.day_field}__gte": first, f"{self.day_field}__lte": last})
 
     def queryset(self, county: str) -> QuerySet:
         """The raw rows of the county, annotated with _day and _agency … _domain."""
@@ -66,12 +83,30 @@ class Source:
 
     def records(self, county, start, end, filters: dict, fact: str, today: date) -> QuerySet:
         """The rows counted in `fact` for the period and filters (the drill-down list)."""
-        qs = self.queryset(county).filter(_day__gte=start, _day__lte=end)
+        qs = self.queryset(county).filter(self.between(start, end))
         for dim, value in filters.items():
             if value is not None:
                 qs = qs.filter(**{f"_{dim}": value})
         when = self.facts(today)[fact].when
         return qs.filter(when) if when is not None else qs
+
+
+def _midnight(day: date) -> datetime:
+    """The first moment of `day` in county time (the days of the rollups are county days)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _runs(days: list[date]):
+    """Consecutive runs of days: [1, 2, 3, 7] → (1, 3), (7, 7)."""
+    if not days:
+        return
+    first = prev = days[0]
+    for d in days[1:]:
+        if d != prev + timedelta(days=1):
+            yield first, prev
+            first = d
+        prev = d
+    yield first, prev
 
 
 def _lead(outer: str):
@@ -294,16 +329,28 @@ ALL_DIMS = DIMENSIONS
 SOURCES: dict[str, Source] = {
     s.key: s
     for s in (
-        Source("item_submitted", _("申报的委托事项"), ("agency", "domain")),
-        Source("item_decided", _("批准的委托事项"), ("agency", "domain")),
-        Source("contract_signed", _("签订的合同"), ("agency", "provider", "domain")),
-        Source("version_signed", _("签订的合同版本（含变更）"), ("agency", "provider", "domain")),
-        Source("visit", _("入企服务"), ALL_DIMS),
-        Source("joined_party", _("加入联合入企的机关"), ALL_DIMS),
-        Source("evaluation", _("企业评价"), ALL_DIMS),
-        Source("rectification", _("差评整改单"), ALL_DIMS),
-        Source("complaint", _("投诉"), ALL_DIMS),
-        Source("complaint_decided", _("查实的投诉"), ALL_DIMS),
+        Source("item_submitted", _("申报的委托事项"), ("agency", "domain"), "first_submitted_at"),
+        Source("item_decided", _("批准的委托事项"), ("agency", "domain"), "decided_at"),
+        Source(
+            "contract_signed",
+            _("签订的合同"),
+            ("agency", "provider", "domain"),
+            "signed_on",
+            is_datetime=False,
+        ),
+        Source(
+            "version_signed",
+            _("签订的合同版本（含变更）"),
+            ("agency", "provider", "domain"),
+            "signed_on",
+            is_datetime=False,
+        ),
+        Source("visit", _("入企服务"), ALL_DIMS, "window_start"),
+        Source("joined_party", _("加入联合入企的机关"), ALL_DIMS, "visit__window_start"),
+        Source("evaluation", _("企业评价"), ALL_DIMS, "submitted_at"),
+        Source("rectification", _("差评整改单"), ALL_DIMS, "due_on", is_datetime=False),
+        Source("complaint", _("投诉"), ALL_DIMS, "received_at"),
+        Source("complaint_decided", _("查实的投诉"), ALL_DIMS, "decided_at"),
     )
 }
 # Which source each rollup column belongs to.
