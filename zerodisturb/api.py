@@ -39,7 +39,39 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
-api = NinjaAPI(
+# Answers any operation may give through the handlers below, documented once for all operations:
+# 401 only where a login is needed; 400 for a malformed body (ninja's own parser error).
+COMMON_ERRORS = {
+    400: "请求格式有误（如 JSON 无法解析）。",
+    403: "无权执行此操作。",
+    404: "记录不存在或无权查看。",
+    409: "与记录的当前状态冲突。",
+    413: "上传的内容过大。",
+    422: "输入有误：fields 按字段列出原因。",
+    429: "请求过于频繁，请稍后再试。",
+}
+
+
+class ZeroDisturbAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(error.pop("$defs", {}))
+        components["ErrorOut"] = error
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                errors = dict(COMMON_ERRORS)
+                if operation.get("security"):
+                    errors[401] = "需要登录或有效的 API 令牌。"
+                responses = operation.setdefault("responses", {})
+                for status, text in sorted(errors.items()):
+                    responses.setdefault(status, {"description": text, "content": body})
+        return schema
+
+
+api = ZeroDisturbAPI(
     title="零扰企 API",
     version="1",
     description="第三方辅助服务全生命周期监管平台 JSON API。错误统一为 "
@@ -187,6 +219,24 @@ def _register_routers() -> None:
     api.add_router("/v1/alerts", alerts_router)
     api.add_router("/v1/surveys", surveys_router)
     api.add_router("/v1/oversight", oversight_router)
+
+    api.add_router("/", _unknown_endpoint_router())  # last: only what no other route matched
+
+
+def _unknown_endpoint_router():
+    """A JSON 404 for any other path under /api/ (such as /v1/visits/-1, which the int path
+    converters do not match), instead of Django's HTML page."""
+    from ninja import Router
+
+    router = Router(auth=None)
+
+    @router.api_operation(
+        ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+    )
+    def unknown_endpoint(request, rest: str):
+        raise Http404
+
+    return router
 
 
 _register_routers()

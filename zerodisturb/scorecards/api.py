@@ -28,7 +28,7 @@ from zerodisturb.scorecards.thresholds import can_configure, current_values, upd
 router = Router(tags=["考核与不满意退出"])
 
 
-class FiguresOut(Schema):
+class ScorecardFiguresOut(Schema):
     evaluations_shown: bool
     note: str = ""
     evaluations: int | None = None
@@ -75,7 +75,7 @@ class ScorecardOut(Schema):
     kind: str
     badge: str | None
     exit_case_id: int | None
-    figures: FiguresOut
+    figures: ScorecardFiguresOut
 
 
 def row_out(row: Row) -> dict:
@@ -91,7 +91,7 @@ def row_out(row: Row) -> dict:
 
 class MonthOut(Schema):
     month: str
-    figures: FiguresOut
+    figures: ScorecardFiguresOut
 
 
 class ScorecardDetailOut(ScorecardOut):

@@ -140,7 +140,7 @@ class InvitationOut(Schema):
         return obj.survey.status
 
 
-class AnswerIn(Schema):
+class SurveyAnswerIn(Schema):
     answers: dict[str, int | list[int] | str] = Field(
         description="题目 id → 选项序号（从 0 起）、选项序号列表（多选）或文字"
     )
@@ -189,7 +189,7 @@ def list_invitations(request):
     response={201: MyAnswerOut},
     summary="提交答卷（每家企业一份）",
 )
-def submit_answer(request, invitation_id: int, payload: AnswerIn):
+def submit_answer(request, invitation_id: int, payload: SurveyAnswerIn):
     invitation = get_object_or_404(my_invitations(request.user), pk=invitation_id)
     services.submit_answer(request.user, invitation, payload.answers)
     return Status(201, _my_answer(invitation))
