@@ -124,7 +124,7 @@ def records_list(request, source: str, fact: str):
             "title": heading,
             "description": _describe(period, filters, scope),
             "headers": headers(source),
-            "rows": [row_values(source, r) for r in page],
+            "rows": [_labelled(source, r) for r in page],
             "page": page,
             "count": page.paginator.count,
             "query": _query(period, filters),
@@ -138,6 +138,11 @@ def report_pdf(request):
     scope, period, filters, today = _inputs(request)
     data = build(scope.county, period, parse_filters(request.GET), scope.forced)
     return _download(exports.report_pdf(data), f"kpi-report-{scope.county}.pdf", "application/pdf")
+
+
+def _labelled(source, row):
+    values, url = row_values(source, row)
+    return [(c.header, v) for c, v in zip(headers(source), values, strict=True)], url
 
 
 def _describe(period, filters, scope) -> str:
