@@ -12,10 +12,12 @@ from zerodisturb.complaints.deadlines import JOBS as COMPLAINT_JOBS
 from zerodisturb.contracts.deadlines import process_overdue_filings
 from zerodisturb.evaluations.deadlines import JOBS as EVALUATION_JOBS
 from zerodisturb.oversight.deadlines import JOBS as OVERSIGHT_JOBS
+from zerodisturb.registry.deadlines import JOBS as REGISTRY_JOBS
 from zerodisturb.scorecards.deadlines import JOBS as SCORECARD_JOBS
 from zerodisturb.visits.deadlines import process_overdue_emergency_visits
 
 JOBS = {
+    **REGISTRY_JOBS,
     "overdue_reviews": process_overdue_reviews,
     "overdue_filings": process_overdue_filings,
     "overdue_emergency_visits": process_overdue_emergency_visits,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zerodisturb.audit.services import record_event
@@ -17,6 +19,9 @@ log = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 30 * 1024 * 1024
 MAX_STORED_ERRORS = 1000
 XLSX_MAGIC = b"PK\x03\x04"
+# A running job that has not reported progress for this long lost its worker (killed, machine
+# restarted): it may be claimed again. Progress is reported at least every chunk of rows.
+IMPORT_LEASE = timedelta(minutes=10)
 
 
 def start_import(actor, filename: str, data: bytes) -> ImportJob:
@@ -44,19 +49,57 @@ def start_import(actor, filename: str, data: bytes) -> ImportJob:
 def _progress(job_id: int):
     def report(phase: str, done: int, total: int) -> None:
         # Outside the import's own transaction on purpose, so the page can show it while it runs.
-        ImportJob.objects.filter(pk=job_id).update(phase=phase, done=done, total=total)
+        ImportJob.objects.filter(pk=job_id).update(
+            phase=phase, done=done, total=total, heartbeat_at=timezone.now()
+        )
 
     return report
 
 
-def run_import(job_id: int) -> ImportJob:
-    """Claim a queued job and run it; a job already claimed is left alone (safe to run twice)."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, phase="校验"
+def _claimable(now: datetime) -> Q:
+    Status = ImportJob.Status
+    stale = now - IMPORT_LEASE
+    return Q(status=Status.QUEUED) | Q(
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, created_at__lt=stale),
+        status=Status.RUNNING,
     )
+
+
+def _claim(job_id: int, now: datetime) -> bool:
+    """One conditional UPDATE: of two workers claiming the same job, one wins."""
+    return bool(
+        ImportJob.objects.filter(_claimable(now), pk=job_id).update(
+            status=ImportJob.Status.RUNNING, phase="校验", done=0, total=0, heartbeat_at=now
+        )
+    )
+
+
+def run_import(job_id: int, now: datetime | None = None) -> ImportJob:
+    """Claim a queued job (or one whose worker died) and run it; a job another worker holds is
+    left alone (safe to run twice)."""
+    claimed = _claim(job_id, now or timezone.now())
     job = ImportJob.objects.select_related("created_by__organisation").get(pk=job_id)
     if not claimed:
         return job
+    return _run(job)
+
+
+def resume_stale_imports(now: datetime | None = None) -> int:
+    """Finish the imports whose worker died mid-run (the deadlines worker calls this). The
+    task-queue row of the dead worker stays "running", so the job is claimed and run here;
+    the import writes all its rows in one transaction, so the dead run left none behind."""
+    now = now or timezone.now()
+    stale = ImportJob.objects.filter(_claimable(now), status=ImportJob.Status.RUNNING)
+    resumed = 0
+    for job_id in stale.order_by("pk").values_list("pk", flat=True):
+        if _claim(job_id, now):
+            log.warning("import job %s lost its worker; running it again", job_id)
+            _run(ImportJob.objects.select_related("created_by__organisation").get(pk=job_id))
+            resumed += 1
+    return resumed
+
+
+def _run(job: ImportJob) -> ImportJob:
     try:
         report = import_workbook(
             job.created_by, bytes(job.content), job.county_code, _progress(job.pk)
