@@ -48,12 +48,12 @@ def manage(var_dir: Path, *args: str, timeout: float = 300, **extra: str) -> str
     return out.stdout
 
 
-def helper(var_dir: Path, *args: str, timeout: float = 300) -> dict:
+def helper(var_dir: Path, *args: str, timeout: float = 300, **extra: str) -> dict:
     """Run one command of this module in a child; its last output line is JSON."""
     out = subprocess.run(
         [PYTHON, "-m", "zerodisturb.testing.faults", *args],
         cwd=REPO,
-        env=child_env(var_dir),
+        env=child_env(var_dir, **extra),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -126,6 +126,14 @@ def write_lock_held(var_dir: Path) -> bool:
         conn.close()
 
 
+def listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -152,6 +160,18 @@ def _setup_import(rows: str, var_dir: str, upload: str) -> dict:
     path.write_bytes(data)
     job = start_import(supervisor, "big.xlsx", data).pk if upload == "yes" else None
     return {"job": job, "token": raw, "county": county.code, "workbook": str(path)}
+
+
+def _setup_county() -> dict:
+    from django.db import transaction
+
+    from zerodisturb.accounts.services import issue_api_token
+    from zerodisturb.conftest import build_county
+
+    with transaction.atomic():
+        county = build_county()
+        _token, raw = issue_api_token(county.users["supervisor"], "faults")
+    return {"token": raw}
 
 
 def _resume_imports() -> dict:
@@ -191,6 +211,7 @@ def _setup_complaints(count: str) -> dict:
 
 
 COMMANDS = {
+    "setup-county": _setup_county,
     "setup-import": _setup_import,
     "resume-imports": _resume_imports,
     "setup-complaints": _setup_complaints,

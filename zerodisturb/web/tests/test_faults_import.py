@@ -111,7 +111,9 @@ def test_killing_the_web_process_mid_import_loses_nothing_and_the_job_finishes_o
     )  # fmt: skip
     upload = threading.Thread(target=_upload, args=(port, setup), daemon=True)
     try:
-        faults.wait_until(lambda: _answers(port), timeout=120, what="gunicorn listening", proc=web)
+        faults.wait_until(
+            lambda: faults.listening(port), timeout=120, what="gunicorn listening", proc=web
+        )
         upload.start()
         job_id = faults.wait_until(
             lambda: faults.query(var_dir, "SELECT max(id) FROM registry_importjob")[0][0],
@@ -127,14 +129,6 @@ def test_killing_the_web_process_mid_import_loses_nothing_and_the_job_finishes_o
         faults.stop(web)
     upload.join(timeout=30)
     finish_after_crash(var_dir, job_id, before)
-
-
-def _answers(port: int) -> bool:
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/public/items", timeout=2)
-        return True
-    except OSError:
-        return False
 
 
 def _upload(port: int, setup: dict) -> None:
