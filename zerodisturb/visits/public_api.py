@@ -6,6 +6,7 @@ Staff and officers appear with masked names only; no ID or phone numbers, ever.
 import json
 from datetime import datetime
 
+from django.conf import settings
 from django.http import HttpResponse
 from ninja import Router, Schema
 from ninja.responses import NinjaJSONEncoder
@@ -78,7 +79,11 @@ def _answer_json(built: str, answer: dict) -> str:
 @router.get("/{token}", response=ScanOut, summary="扫码核验入企二维码（无需登录）")
 def scan_code(request, token: str):
     throttle(request, "scan")
-    actor = request.user if request.user.is_authenticated else None
+    # Only a signed-in visitor (the enterprise, an escort) is judged as an actor; a phone camera
+    # opening the link carries no session cookie, and then the session is not even loaded.
+    actor = None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+        actor = request.user
     result = scan(token, actor=actor)
     verdict = {"valid": result.valid, "code": result.code, "message": result.message}
     if result.answer is None:
