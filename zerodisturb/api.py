@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -146,6 +147,14 @@ def _http_error(request, exc: HttpError):
 def _number_too_large(request, exc):
     # A number in the path or query larger than the database's integers: not a record, not a 500.
     return error_response(request, 422, "invalid", "编号或数值超出范围。")
+
+
+@api.exception_handler(DataError)
+def _unstorable_input(request, exc):
+    # What the database refuses to store or compare: a NUL character in text (PostgreSQL), a
+    # number out of a column's range. Input the client can correct, not a server error.
+    log.warning("API input refused by the database: %s", exc)
+    return error_response(request, 422, "invalid", "输入包含无法处理的字符或超出范围的数值。")
 
 
 @api.exception_handler(Exception)

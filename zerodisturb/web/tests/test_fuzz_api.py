@@ -15,7 +15,7 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
@@ -47,11 +47,13 @@ def fuzz_session(request, db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     world = build_fuzz_world()
     _token, raw = issue_api_token(world.county.users[request.param], "fuzz")
-    # The WSGI handler closes "obsolete" connections when a request ends; inside the test's
-    # transaction that would poison it. Django's own test client disconnects it the same way.
-    request_finished.disconnect(close_old_connections)
+    # The WSGI handler closes "obsolete" connections when a request starts and ends; inside the
+    # test's transaction that would close it. Django's own test client disconnects it likewise.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     yield world, {"Authorization": f"Bearer {raw}"}
-    request_finished.connect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 def _call_and_check(case, headers) -> None:
@@ -139,3 +141,21 @@ def test_an_unknown_api_path_answers_json_404(client):
         response = client.get(path, HTTP_HOST="localhost")
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_the_input_is_refused_not_a_server_error(county, api_as):
+    """PostgreSQL cannot store or compare text with NUL; the fuzzer sent one to /surveys/…/send."""
+    from zerodisturb.surveys.services import add_question, create_survey
+
+    supervisor = county.users["supervisor"]
+    survey = create_survey(supervisor, title="调研")
+    add_question(supervisor, survey, kind="satisfaction", text="总体评价")
+    response = api_as("supervisor").post(
+        f"/api/v1/surveys/{survey.pk}/send",
+        {"localities": ["a\x00b"], "sectors": []},
+        content_type="application/json",
+        HTTP_HOST="localhost",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid"
