@@ -750,7 +750,8 @@ def _specs(seeder: _Seeder, agencies, everyone, today: date) -> list[_Spec]:
 def summary_lines(county: str = COUNTY, refused: int | None = None) -> list[str]:
     credentials = Credential.objects.filter(county_code=county)
     status = Counter(credentials.values_list("status", flat=True))
-    all_visits = Visit.objects.filter(county_code=county)
+    # The platform's season only: the year before (demo/aftercare/history.py) had no gate.
+    all_visits = Visit.objects.filter(county_code=county, window_start__gte=_at(SEASON_START, 0))
     kinds = Counter(all_visits.values_list("kind", flat=True))
     statuses = Counter(all_visits.values_list("status", flat=True))
     joint = (
