@@ -33,6 +33,8 @@ def choose(ctx: Context, visits: list[Visit], ratings: list[Rating]) -> list[dic
     """What each complaint is about and when it comes in (before logins exist: enterprises
     chosen here get one)."""
     rng = ctx.rng
+    if len(visits) < VISIT_COMPLAINTS + ORG_COMPLAINTS:
+        return []  # seeded before the platform's season has much to complain about
     rated = {r.visit.pk: r for r in ratings if not r.historic}
     unhappy = [v for v in visits if v.pk in rated and not rated[v.pk].sat]
     others = [v for v in visits if v.pk not in rated]

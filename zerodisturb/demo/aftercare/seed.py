@@ -86,7 +86,8 @@ def seed_aftercare(rng: random.Random, log) -> None:
     checks = _checks(everyone, runs, warned, exited)
     for r in everyone:
         r.sat = rng.random() < _likely(r, warned, exited, runs)
-    planned = plan(everyone, {2025: BEFORE[1], 2026: _satisfied(len(after))}, checks, rng)
+    targets = {2025: BEFORE[1], **({2026: _satisfied(len(after))} if after else {})}
+    planned = plan(everyone, targets, checks, rng) and bool(after)
     if not planned:
         log("提示：评价分布未能同时满足预警/退出条件，已跳过考核预警和退出演示。")
     ratings.assign_levels(ctx, everyone, {p.pk for p in (warned, exited) if p})
@@ -106,7 +107,7 @@ def seed_aftercare(rng: random.Random, log) -> None:
     ratings.schedule(ctx, after)
     agencies = list(Organisation.objects.filter(pk__in=ctx.officers))
     complaints.schedule(ctx, complaint_plans, agencies)
-    _workers(ctx, min(r.at for r in after))
+    _workers(ctx, min((r.at for r in after), default=ctx.now))
     if planned:
         _exit_runs(ctx, runs, warned, exited)
     ctx.run()
