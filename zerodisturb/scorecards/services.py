@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zerodisturb.accounts.models import User
 from zerodisturb.audit.services import record_event
+from zerodisturb.cachestamps import invalidate
 from zerodisturb.contracts.models import Contract
 from zerodisturb.credentials.models import Credential
 from zerodisturb.credentials.services import revoke_credential
@@ -261,6 +262,8 @@ def _end_contracts(actor, provider: Organisation, reason: str, now: datetime) ->
         contract.save(update_fields=["ended_at"])
         record_event(actor, "contract.end", contract, {"reason": reason, "ended_at": now})
         ended.append(contract.number)
+    if ended:
+        invalidate("contracts")  # scans judge the contract's state (visits.scancache)
     return ended
 
 
