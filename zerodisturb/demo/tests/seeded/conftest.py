@@ -1,7 +1,8 @@
 """The demo county, seeded once for this package's tests (seeding takes a while).
 
 It is built inside a transaction held open until the package's last test and then rolled back,
-so each test sees it (in its own savepoint) and nothing outside this package ever does.
+so each test sees it (in its own savepoint) and nothing outside this package ever does: tests
+that need an empty database stay out of this package.
 """
 
 from __future__ import annotations
