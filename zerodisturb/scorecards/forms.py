@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zerodisturb.registry.models import CountyPolicy
@@ -26,7 +27,7 @@ class ScorecardFilter(forms.Form):
     sort = forms.ChoiceField(
         label=_("排序"),
         choices=[(k, v) for k, v in SORTS.items()]
-        + [(f"-{k}", f"{v} ↓") for k, v in SORTS.items()],
+        + [(f"-{k}", format_lazy("{} ↓", v)) for k, v in SORTS.items()],
         required=False,
     )
 
