@@ -74,3 +74,67 @@ def own_organisation(user, obj) -> bool:
     if org_id is None and obj is not None and obj.__class__.__name__ == "Organisation":
         org_id = obj.pk
     return bool(org_id is not None and user.organisation_id == org_id)
+
+
+# Counties and cities (one deployment, several counties): a supervisor or oversight body of a
+# city or province (its organisation's county_code is that division's code, e.g. 宁波市 330200)
+# reads every county the division tree puts under it; everyone else reads their own county only.
+# Writes stay with the county: services compare the actor's own county_code with the record's.
+COUNTY_READERS = (Role.SUPERVISOR, Role.OVERSIGHT)
+
+
+def county_codes_for(user) -> list[str]:
+    """The county codes whose records `user` may read county-wide, own code first; cached on
+    the user object (one per request)."""
+    cached = getattr(user, "_county_codes", None)
+    if cached is not None:
+        return cached
+    own = getattr(user, "county_code", "") or ""
+    codes = [own] if own else []
+    if own and getattr(user, "role", None) in COUNTY_READERS:
+        codes += [c for c in _counties_under(own) if c != own]
+    try:
+        user._county_codes = codes
+    except AttributeError:  # AnonymousUser and other read-only stand-ins
+        pass
+    return codes
+
+
+def _counties_under(code: str) -> list[str]:
+    # Looked up by app label: roles.py sits below the registry and must not import it.
+    from django.apps import apps
+
+    division_model = apps.get_model("registry", "Division")
+    own = division_model.objects.filter(code=code).values_list("pk", "level").first()
+    if own is None or own[1] not in ("city", "province"):
+        return []
+    counties: list[str] = []
+    frontier = [own[0]]
+    for _depth in range(3):  # province → city → county
+        children = list(
+            division_model.objects.filter(
+                parent_id__in=frontier, level__in=("city", "county")
+            ).values_list("pk", "code", "level")
+        )
+        counties += [c for _pk, c, level in children if level == "county"]
+        frontier = [pk for pk, _c, level in children if level == "city"]
+        if not frontier:
+            break
+    return sorted(counties)
+
+
+def in_counties(qs, user, field: str = "county_code"):
+    """`qs` narrowed to the counties `user` reads county-wide (see county_codes_for)."""
+    codes = county_codes_for(user)
+    if len(codes) == 1:
+        return qs.filter(**{field: codes[0]})
+    return qs.filter(**{f"{field}__in": codes})
+
+
+def reads_county(user, county_code: str) -> bool:
+    return bool(county_code) and county_code in county_codes_for(user)
+
+
+@rules.predicate
+def in_my_counties(user, obj) -> bool:
+    return bool(obj is not None and reads_county(user, getattr(obj, "county_code", "")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from zerodisturb.alerts.models import Alert
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, in_counties
 
 ALERT_ROLES = (
     Role.SUPERVISOR,
@@ -26,9 +26,9 @@ def visible_alerts(user) -> QuerySet[Alert]:
         return qs.none()
     if user.role == Role.SYSTEM_ADMIN:
         return qs
-    qs = qs.filter(county_code=user.county_code)
     if user.role in (Role.SUPERVISOR, Role.OVERSIGHT):
-        return qs
+        return in_counties(qs, user)
+    qs = qs.filter(county_code=user.county_code)
     org = user.organisation_id
     if org is None:
         return qs.none()

@@ -4,7 +4,7 @@ import rules
 from django.db.models import QuerySet
 
 from zerodisturb.audit.models import AuditEvent
-from zerodisturb.roles import Role, is_oversight, is_supervisor, is_system_admin
+from zerodisturb.roles import Role, in_counties, is_oversight, is_supervisor, is_system_admin
 
 rules.add_perm("audit.view_trail", is_supervisor | is_oversight | is_system_admin)
 rules.add_perm("audit.verify_chain", is_supervisor | is_oversight | is_system_admin)
@@ -15,4 +15,4 @@ def visible_events(user) -> QuerySet[AuditEvent]:
         return AuditEvent.objects.none()
     if user.role == Role.SYSTEM_ADMIN:
         return AuditEvent.objects.all()
-    return AuditEvent.objects.filter(county_code=user.county_code)
+    return in_counties(AuditEvent.objects.all(), user)

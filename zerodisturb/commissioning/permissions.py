@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from zerodisturb.commissioning.choices import Decision, ItemStatus
 from zerodisturb.commissioning.models import CommissionedItem
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, in_counties
 
 _COUNTY_READERS = (Role.REVIEWER, Role.SUPERVISOR, Role.OVERSIGHT)
 
@@ -29,6 +29,8 @@ def visible_items(user) -> QuerySet[CommissionedItem]:
         return qs.filter(county_code=user.county_code).filter(
             Q(agency_id=user.organisation_id) | ~Q(status=ItemStatus.DRAFT)
         )
+    if user.role in (Role.SUPERVISOR, Role.OVERSIGHT):
+        return in_counties(qs, user).exclude(status=ItemStatus.DRAFT)
     if user.role in _COUNTY_READERS:
         return qs.filter(county_code=user.county_code).exclude(status=ItemStatus.DRAFT)
     return qs.none()

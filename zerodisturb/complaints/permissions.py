@@ -26,7 +26,7 @@ from zerodisturb.complaints.choices import (
     EntryKind,
 )
 from zerodisturb.complaints.models import Complaint
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, in_counties
 
 NAV_ROLES = (
     Role.SUPERVISOR,
@@ -49,9 +49,9 @@ def visible_complaints(user) -> QuerySet[Complaint]:
         return qs.none()
     if user.role == Role.SYSTEM_ADMIN:
         return qs
-    qs = qs.filter(county_code=user.county_code)
     if user.role in (Role.SUPERVISOR, Role.OVERSIGHT):
-        return qs
+        return in_counties(qs, user)
+    qs = qs.filter(county_code=user.county_code)
     org = user.organisation_id
     if org is None:
         return qs.none()

@@ -6,7 +6,7 @@ import rules
 from django.db.models import QuerySet
 
 from zerodisturb.contracts.models import Contract
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, in_counties
 
 
 def visible_contracts(user) -> QuerySet[Contract]:
@@ -19,7 +19,9 @@ def visible_contracts(user) -> QuerySet[Contract]:
         return qs
     if user.role == Role.AGENCY_OFFICER:
         return qs.filter(county_code=user.county_code, agency_id=user.organisation_id)
-    if user.role in (Role.SUPERVISOR, Role.OVERSIGHT, Role.REVIEWER):
+    if user.role in (Role.SUPERVISOR, Role.OVERSIGHT):
+        return in_counties(qs, user)
+    if user.role == Role.REVIEWER:
         return qs.filter(county_code=user.county_code)
     if user.role in (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF):
         # A provider sees its contracts once they have been filed with the judicial bureau.

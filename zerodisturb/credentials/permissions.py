@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from zerodisturb.credentials.models import Credential
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, in_counties
 
 
 def visible_credentials(user) -> QuerySet[Credential]:
@@ -15,7 +15,7 @@ def visible_credentials(user) -> QuerySet[Credential]:
     if user.role == Role.SYSTEM_ADMIN:
         return qs
     if user.role in (Role.SUPERVISOR, Role.OVERSIGHT):
-        return qs.filter(county_code=user.county_code)
+        return in_counties(qs, user)
     if user.role == Role.AGENCY_OFFICER:
         return qs.filter(contracts__agency_id=user.organisation_id).distinct()
     if user.role == Role.PROVIDER_ADMIN:

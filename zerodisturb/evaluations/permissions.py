@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from zerodisturb.evaluations.choices import RectificationStatus
 from zerodisturb.evaluations.models import Evaluation, Rectification
 from zerodisturb.evaluations.selectors import evaluations_for
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, in_counties
 from zerodisturb.visits.choices import VisitStatus
 
 COUNTY_WIDE = (Role.SUPERVISOR, Role.OVERSIGHT)
@@ -36,7 +36,7 @@ def visible_evaluations(user) -> QuerySet[Evaluation]:
     if user.role == Role.SYSTEM_ADMIN:
         return qs
     if user.role in COUNTY_WIDE:
-        return qs.filter(county_code=user.county_code)
+        return in_counties(qs, user)
     if user.role == Role.ENTERPRISE and user.organisation_id:
         return qs.filter(enterprise_id=user.organisation_id)
     return qs.none()
@@ -51,7 +51,7 @@ def evaluations_in_scope(user) -> QuerySet[Evaluation]:
     if user.role == Role.SYSTEM_ADMIN:
         return qs
     if user.role in COUNTY_WIDE:
-        return qs.filter(county_code=user.county_code)
+        return in_counties(qs, user)
     if not user.organisation_id:
         return qs.none()
     if user.role == Role.AGENCY_OFFICER:
@@ -86,7 +86,7 @@ def visible_rectifications(user) -> QuerySet[Rectification]:
     if user.role == Role.SYSTEM_ADMIN:
         return qs
     if user.role in COUNTY_WIDE:
-        return qs.filter(county_code=user.county_code)
+        return in_counties(qs, user)
     org = user.organisation_id
     if org is None:
         return qs.none()

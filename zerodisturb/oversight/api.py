@@ -16,6 +16,6 @@ router = Router(tags=["监管看板"])
     "month、agency、provider、locality、domain）",
 )
 def kpis(request):
-    scope = scope_for(request.user)
+    scope = scope_for(request.user, request.GET.get("county"))
     period = parse_period(request.GET, timezone.localdate())
     return build(scope.county, period, parse_filters(request.GET), scope.forced)

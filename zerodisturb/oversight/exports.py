@@ -223,12 +223,20 @@ def rates_chart(data, font, width=170 * mm, height=60 * mm) -> Drawing:
     def series(key):
         return [None if m[key] is None else round(m[key] * 100, 1) for m in data["monthly"]]
 
-    chart.data = [series("code_shown_rate"), series("satisfaction_rate")]
+    # reportlab cannot draw a line through fewer than two points: such a line is left out
+    # (drawn flat and without ink, so the other one keeps its colour).
+    chart.data, blank = [], []
+    for values in (series("code_shown_rate"), series("satisfaction_rate")):
+        blank.append(sum(v is not None for v in values) < 2)
+        chart.data.append([0] * len(values) if blank[-1] else values)
     chart.categoryAxis.categoryNames = [f"{int(m['month'][5:])}月" for m in data["monthly"]]
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, 100
     chart.lines[0].strokeColor = PALETTE[2]
     chart.lines[1].strokeColor = PALETTE[0]
     chart.lines[0].strokeWidth = chart.lines[1].strokeWidth = 1.5
+    for i, empty in enumerate(blank):
+        if empty:
+            chart.lines[i].strokeColor = None
     _axis_fonts(chart, font)
     d.add(chart)
     _legend(d, [(PALETTE[2], "亮码率"), (PALETTE[0], "满意率")], font, width - 70, height - 30)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, county_codes_for
 
 COUNTY_WIDE = (Role.SUPERVISOR, Role.OVERSIGHT)
 # Sources whose records a scoped viewer may open. Evaluations never: they are anonymous to the
@@ -43,6 +43,8 @@ class Scope:
     county: str
     role: str
     forced: dict = field(default_factory=dict)  # dimension → id the viewer is limited to
+    # The counties the viewer may choose between (a city's supervisors: each county under it).
+    counties: tuple = ()
 
     @property
     def county_wide(self) -> bool:
@@ -55,13 +57,19 @@ class Scope:
         return {**filters, **self.forced}
 
 
-def scope_for(user) -> Scope:
-    """The viewer's scope, or PermissionDenied for roles without a dashboard."""
+def scope_for(user, county: str | None = None) -> Scope:
+    """The viewer's scope, or PermissionDenied for roles without a dashboard. `county` picks
+    one of the counties a city's supervisors read (the figures are per county); any other value
+    is ignored."""
     if not (user and user.is_authenticated and user.is_active and user.county_code):
         raise PermissionDenied("无权查看监管看板")
     org = user.organisation
     if user.role in COUNTY_WIDE:
-        return Scope(user.county_code, user.role)
+        codes = county_codes_for(user)
+        under = tuple(c for c in codes if c != user.county_code)
+        if not under:
+            return Scope(user.county_code, user.role, counties=(user.county_code,))
+        return Scope(county if county in under else under[0], user.role, counties=under)
     if user.role == Role.AGENCY_OFFICER and org is not None and org.is_agency:
         return Scope(user.county_code, user.role, {"agency": org.pk})
     if user.role == Role.PROVIDER_ADMIN and org is not None:

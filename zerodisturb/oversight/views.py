@@ -21,12 +21,13 @@ from zerodisturb.oversight.periods import parse_filters, parse_period
 from zerodisturb.oversight.permissions import scope_for
 from zerodisturb.oversight.records import headers, known, records, row_values, title
 from zerodisturb.oversight.report import build, names_of
+from zerodisturb.registry.models import Division
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _inputs(request):
-    scope = scope_for(request.user)
+    scope = scope_for(request.user, request.GET.get("county"))
     today = timezone.localdate()
     period = parse_period(request.GET, today)
     filters = scope.apply(parse_filters(request.GET))
@@ -39,9 +40,15 @@ def _query(period, filters, **extra) -> str:
     return urlencode(params)
 
 
-def _drill_url(source_fact, period, filters):
+def _county_param(scope) -> dict:
+    """A city's supervisors choose the county; its code travels in every link."""
+    return {"county": scope.county} if len(scope.counties) > 1 else {}
+
+
+def _drill_url(source_fact, period, filters, scope):
     source, fact = source_fact
-    return reverse("oversight:records", args=[source, fact]) + "?" + _query(period, filters)
+    query = _query(period, filters, **_county_param(scope))
+    return reverse("oversight:records", args=[source, fact]) + "?" + query
 
 
 def _cards(data, scope, period, filters) -> list[dict]:
@@ -54,9 +61,9 @@ def _cards(data, scope, period, filters) -> list[dict]:
         card["change_display"] = fmt_change(row["change"], kpi.unit)
         card["url"] = card["den_url"] = ""
         if not row["note"] and kpi.drill and scope.may_open(kpi.drill[0]):
-            card["url"] = _drill_url(kpi.drill, period, filters)
+            card["url"] = _drill_url(kpi.drill, period, filters, scope)
             if kpi.drill_den and scope.may_open(kpi.drill_den[0]):
-                card["den_url"] = _drill_url(kpi.drill_den, period, filters)
+                card["den_url"] = _drill_url(kpi.drill_den, period, filters, scope)
         # The figure itself links when it is a count; otherwise the counts of records behind it.
         card["value_links"] = kpi.unit == "count"
         if row["records"] is not None and not card["value_links"]:
@@ -92,7 +99,8 @@ def dashboard(request):
             "months": range(1, 13),
             "quarters": range(1, 5),
             "refreshed_at": refreshed,
-            "query": _query(period, filters),
+            "query": _query(period, filters, **_county_param(scope)),
+            "counties": _county_choices(scope),
             "charts": {
                 "monthly": data["monthly"],
                 "agencies": data["agencies"],
@@ -127,7 +135,7 @@ def records_list(request, source: str, fact: str):
             "rows": [_labelled(source, r) for r in page],
             "page": page,
             "count": page.paginator.count,
-            "query": _query(period, filters),
+            "query": _query(period, filters, **_county_param(scope)),
         },
     )
 
@@ -138,6 +146,13 @@ def report_pdf(request):
     scope, period, filters, today = _inputs(request)
     data = build(scope.county, period, parse_filters(request.GET), scope.forced)
     return _download(exports.report_pdf(data), f"kpi-report-{scope.county}.pdf", "application/pdf")
+
+
+def _county_choices(scope) -> list[tuple[str, str]]:
+    if len(scope.counties) < 2:
+        return []
+    names = dict(Division.objects.filter(code__in=scope.counties).values_list("code", "name"))
+    return [(code, names.get(code, code)) for code in scope.counties]
 
 
 def _labelled(source, row):

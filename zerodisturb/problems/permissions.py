@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from zerodisturb.problems.models import Problem, ProblemKind
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, in_counties
 
 POOL_ROLES = (
     Role.SUPERVISOR,
@@ -24,9 +24,9 @@ def visible_problems(user) -> QuerySet[Problem]:
         return qs.none()
     if user.role == Role.SYSTEM_ADMIN:
         return qs
-    qs = qs.filter(county_code=user.county_code)
     if user.role in (Role.SUPERVISOR, Role.OVERSIGHT):
-        return qs
+        return in_counties(qs, user)
+    qs = qs.filter(county_code=user.county_code)
     org = user.organisation_id
     if org is None:
         return qs.none()

@@ -12,8 +12,11 @@ from django.db.models import QuerySet
 
 from zerodisturb.registry.models import ImportJob, Organisation, Person
 from zerodisturb.roles import (
+    COUNTY_READERS,
     Role,
     has_role,
+    in_counties,
+    in_my_counties,
     is_locality,
     is_provider_admin,
     is_supervisor,
@@ -24,6 +27,7 @@ from zerodisturb.roles import (
 
 COUNTY_GOVERNMENT = (Role.AGENCY_OFFICER, Role.REVIEWER, Role.SUPERVISOR, Role.OVERSIGHT)
 is_county_government = has_role(*COUNTY_GOVERNMENT)
+is_county_reader = has_role(*COUNTY_READERS)
 
 
 @rules.predicate
@@ -34,12 +38,18 @@ def in_my_locality(user, obj) -> bool:
 
 can_view_organisation = (
     (is_county_government & same_county)
+    | (is_county_reader & in_my_counties)
     | (is_locality & same_county & in_my_locality)
     | own_organisation
     | is_system_admin
 )
 can_manage_registry = (is_supervisor & same_county) | is_system_admin
-can_view_person = (is_county_government & same_county) | own_organisation | is_system_admin
+can_view_person = (
+    (is_county_government & same_county)
+    | (is_county_reader & in_my_counties)
+    | own_organisation
+    | is_system_admin
+)
 can_see_personal_data = (
     (is_supervisor & same_county) | is_system_admin | (is_provider_admin & own_organisation)
 )
@@ -58,6 +68,8 @@ def visible_organisations(user) -> QuerySet[Organisation]:
         return qs.none()
     if user.role == Role.SYSTEM_ADMIN:
         return qs
+    if user.role in COUNTY_READERS:
+        return in_counties(qs, user)
     if user.role in COUNTY_GOVERNMENT:
         return qs.filter(county_code=user.county_code)
     if user.role == Role.LOCALITY:
@@ -86,6 +98,8 @@ def visible_people(user) -> QuerySet[Person]:
         return qs.none()
     if user.role == Role.SYSTEM_ADMIN:
         return qs
+    if user.role in COUNTY_READERS:
+        return in_counties(qs, user)
     if user.role in COUNTY_GOVERNMENT:
         return qs.filter(county_code=user.county_code)
     if user.role == Role.PROVIDER_ADMIN:

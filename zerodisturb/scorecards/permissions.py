@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from zerodisturb.registry.choices import OrganisationKind
 from zerodisturb.registry.models import Organisation
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, in_counties
 from zerodisturb.scorecards.choices import OPEN_STATUSES, ExitStatus
 from zerodisturb.scorecards.models import ExitCase
 
@@ -42,7 +42,7 @@ def visible_scorecards(user) -> QuerySet[Organisation]:
     if user.role == Role.SYSTEM_ADMIN:
         return qs
     if user.role in (Role.SUPERVISOR, Role.OVERSIGHT):
-        return qs.filter(county_code=user.county_code)
+        return in_counties(qs, user)
     if user.role in RATED and user.organisation_id:
         return qs.filter(pk=user.organisation_id)
     return qs.none()
@@ -55,7 +55,7 @@ def visible_exit_cases(user) -> QuerySet[ExitCase]:
     if user.role == Role.SYSTEM_ADMIN:
         return qs
     if user.role in (Role.SUPERVISOR, Role.OVERSIGHT):
-        return qs.filter(county_code=user.county_code)
+        return in_counties(qs, user)
     if user.role == Role.PROVIDER_ADMIN:
         return qs.filter(provider_id=user.organisation_id)
     if user.role == Role.AGENCY_OFFICER:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, in_counties
 from zerodisturb.surveys.choices import SurveyStatus
 from zerodisturb.surveys.models import Survey, SurveyInvitation
 
@@ -29,9 +29,9 @@ def visible_surveys(user) -> QuerySet[Survey]:
     """Surveys whose questionnaire and results the user may read."""
     qs = Survey.objects.all()
     if is_bureau(user):
-        return qs.filter(county_code=user.county_code)
+        return in_counties(qs, user)
     if user.is_authenticated and user.role == Role.OVERSIGHT:
-        return qs.filter(county_code=user.county_code).exclude(status=SurveyStatus.DRAFT)
+        return in_counties(qs, user).exclude(status=SurveyStatus.DRAFT)
     return qs.none()
 
 

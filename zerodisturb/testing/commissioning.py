@@ -56,7 +56,9 @@ def build_panel(county) -> Panel:
     orgs = county.orgs
     for order, name in enumerate(("机构编制委员会办公室", "发展和改革局", "审计局"), start=2):
         org = OrganisationFactory(
-            county_code=county.code, kind=OrganisationKind.GOVERNMENT, name=f"慈溪市{name}"
+            county_code=county.code,
+            kind=OrganisationKind.GOVERNMENT,
+            name=f"{county.county.name}{name}",
         )
         orgs[f"seat{order}"] = org
         ReviewDepartment.objects.create(county_code=county.code, organisation=org, order=order)

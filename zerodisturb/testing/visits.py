@@ -99,7 +99,7 @@ def visit_plan(panel: Panel, agency=None, year: int = 2026):
 def lead_party(panel: Panel) -> Party:
     item = approved_item(panel, SUBMITTED, DECIDED)
     contract = accepted_contract(panel, item, SIGNED, term_end=TERM_END.isoformat())
-    escort, escort_user = escort_for(panel.county.orgs["agency"], "escort_agency")
+    escort, escort_user = escort_for(panel.county.orgs["agency"], f"escort_agency_{panel.code}")
     return Party(
         officer=panel.officer,
         contract=contract,
@@ -134,7 +134,7 @@ def other_agency_party(panel: Panel) -> Party:
     contract = record_contract(officer, item, data, PDF, now=SIGNED)
     file_contract(officer, contract, now=SIGNED)
     contract = accept_filing(panel.supervisor, contract, now=SIGNED)
-    escort, escort_user = escort_for(orgs["other_agency"], "escort_other_agency")
+    escort, escort_user = escort_for(orgs["other_agency"], f"escort_other_agency_{panel.code}")
     return Party(
         officer=officer,
         contract=contract,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from zerodisturb.roles import Role
+from zerodisturb.roles import Role, in_counties
 from zerodisturb.visits.models import Visit
 
 
@@ -15,7 +15,7 @@ def visible_visits(user) -> QuerySet[Visit]:
     if user.role == Role.SYSTEM_ADMIN:
         return qs
     if user.role in (Role.SUPERVISOR, Role.OVERSIGHT):
-        return qs.filter(county_code=user.county_code)
+        return in_counties(qs, user)
     if user.role == Role.AGENCY_OFFICER:
         return qs.filter(parties__agency_id=user.organisation_id).distinct()
     if user.role == Role.ENTERPRISE:
