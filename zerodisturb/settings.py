@@ -211,6 +211,11 @@ CACHES = {
         "LOCATION": env_str("ZD_CACHE_LOCATION", "zerodisturb"),
     }
 }
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Django's default of 300 entries is culled at random within minutes by a day of scans
+    # (a stamp, the facts and their parts per visit, a rate-limit counter per client):
+    # every culled stamp makes the next scan rebuild. 50,000 small entries is a few tens of MB.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("ZD_CACHE_MAX_ENTRIES", 50_000)}
 # A CJK TrueType font that reportlab can embed in PDFs (Debian fonts-wqy-microhei).
 CJK_FONT_PATH = env_str("ZD_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.core.cache import cache
@@ -35,6 +35,7 @@ from zerodisturb.cachestamps import stamps
 from zerodisturb.commissioning.models import ItemVersion
 from zerodisturb.contracts.models import Contract
 from zerodisturb.credentials.models import Credential
+from zerodisturb.registry.pii import mask_name
 from zerodisturb.roles import Role
 from zerodisturb.visits.choices import VisitStatus
 from zerodisturb.visits.models import VisitOfficer, VisitStaff
@@ -141,102 +142,164 @@ def _key(visit_id: int, credential_id: int) -> tuple[str, ...]:
 _local: dict[str, ScanFacts] = {}
 
 
+def _remember(key: str, found: ScanFacts) -> None:
+    if len(_local) >= 1024:
+        _local.clear()
+    _local[key] = found
+
+
 def facts(visit_id: int, credential_id: int) -> ScanFacts | None:
     """The facts of the visit's assignment of the credential; None if it has no such assignment."""
     names = _key(visit_id, credential_id)
-    key = "zd:scan:{}:{}:{}".format(visit_id, credential_id, ":".join(stamps(*names)))
+    current = stamps(*names)
+    key = "zd:scan:{}:{}:{}".format(visit_id, credential_id, ":".join(current))
     found = _local.get(key)
     if found is not None and time.time() < found.built_at + FACTS_SECONDS:
         return found
     found = cache.get(key)
     if found is None:
-        found = build(visit_id, credential_id)
+        found = build(visit_id, credential_id, current)
         if found is None:
             return None
-        cache.set(key, found, FACTS_SECONDS)
-    if len(_local) >= 1024:
-        _local.clear()
-    _local[key] = found
+    _remember(key, found)
     return found
 
 
-def build(visit_id: int, credential_id: int) -> ScanFacts | None:
-    assignment = (
-        VisitStaff.objects.select_related(
-            "visit__enterprise",
-            "credential__person",
-            "credential__provider",
-            "party__contract__item",
-            "party__contract__accepted_version",
-            "party__agency",
+def code_shown(visit_id: int, credential_id: int) -> None:
+    """The visit's first valid scan is recorded: later scans need not try to record it again.
+
+    Only this flag changes, so the facts are updated where they are kept rather than rebuilt
+    (a retired stamp would make the next scan rebuild everything). A process that still holds
+    the old flag only repeats the conditional UPDATE, which then changes nothing."""
+    current = stamps(*_key(visit_id, credential_id))
+    key = "zd:scan:{}:{}:{}".format(visit_id, credential_id, ":".join(current))
+    found = _local.get(key) or cache.get(key)
+    if found is not None and not found.code_shown:
+        found = replace(found, code_shown=True)
+        cache.set(key, found, FACTS_SECONDS)
+        _remember(key, found)
+    visit_key = f"zd:scanv:{visit_id}:{current[0]}"
+    if (part := cache.get(visit_key)) is not None and not part.code_shown:
+        cache.set(visit_key, replace(part, code_shown=True), FACTS_SECONDS)
+
+
+# Parts of the facts, each cached under the stamps of what it is read from, so that a change of
+# the visit (the first valid scan, a check-in) rebuilds the visit's part only, and the credential's
+# and the contract's parts serve every visit of that day.
+
+
+@dataclass(frozen=True)
+class _VisitPart:
+    county_code: str
+    enterprise_id: int
+    enterprise: str
+    visit_status: str
+    window_start: datetime
+    code_shown: bool
+    # credential id -> (contract id, agency name): the visit's assignments
+    assignments: dict
+    answer: dict  # the visit's share of the answer
+
+
+@dataclass(frozen=True)
+class _CredentialPart:
+    status: str
+    status_reason: str
+    valid_from: date
+    valid_to: date
+    person_active: bool
+    scope: str
+    contracts: tuple  # ((Term, holder listed), ...)
+
+
+@dataclass(frozen=True)
+class _ContractPart:
+    term: Term
+    number: str
+    item: str
+    legal_basis: str
+
+
+def _visit_part(visit_id: int) -> _VisitPart | None:
+    # values_list: a few columns compile and load far faster than the models of six tables.
+    staff = list(
+        VisitStaff.objects.filter(visit_id=visit_id)
+        .order_by("pk")
+        .values_list(
+            "credential_id",
+            "party__contract_id",
+            "party__agency__name",
+            "credential__number",
+            "credential__person__name",
+            "credential__provider__name",
+            "visit__county_code",
+            "visit__enterprise_id",
+            "visit__enterprise__name",
+            "visit__enterprise__short_name",
+            "visit__status",
+            "visit__window_start",
+            "visit__window_end",
+            "visit__valid_scan_at",
+            "visit__number",
+            "visit__purpose",
         )
+    )
+    if not staff:
+        return None
+    (county, enterprise_id, name, short_name, status, start, end, shown, number, purpose) = staff[
+        0
+    ][6:]
+    officers = (
+        VisitOfficer.objects.filter(visit_id=visit_id)
+        .order_by("pk")
+        .values_list("person__name", "party__agency__name")
+    )
+    return _VisitPart(
+        county_code=county,
+        enterprise_id=enterprise_id,
+        enterprise=short_name or name,  # str(Organisation)
+        visit_status=status,
+        window_start=start,
+        code_shown=shown is not None,
+        assignments={s[0]: (s[1], s[2]) for s in staff},
+        answer={
+            "visit_number": number,
+            "enterprise": name,
+            "window_start": timezone.localtime(start),
+            "window_end": timezone.localtime(end),
+            "staff": [
+                {"credential_number": s[3], "masked_name": mask_name(s[4]), "provider": s[5]}
+                for s in staff
+            ],
+            "officers": [
+                {"masked_name": mask_name(person), "agency": agency} for person, agency in officers
+            ],
+            "purpose": purpose,
+        },
+    )
+
+
+def _credential_part(credential_id: int) -> _CredentialPart:
+    credential = (
+        Credential.objects.select_related("person")
         .prefetch_related(
             Prefetch(
-                "credential__contracts",
+                "contracts",
                 queryset=Contract.objects.select_related("accepted_version")
                 .prefetch_related("accepted_version__staff")
                 .order_by(),
             )
         )
-        .filter(visit_id=visit_id, credential_id=credential_id)
-        .order_by()
-        .first()
+        .get(pk=credential_id)
     )
-    if assignment is None:
-        return None
-    visit, credential = assignment.visit, assignment.credential
-    contract = assignment.party.contract
-    version = ItemVersion.objects.only("title", "legal_basis").get(
-        pk=contract.item.current_version_id
-    )
-    staff = (
-        VisitStaff.objects.filter(visit_id=visit_id)
-        .select_related("credential__person", "credential__provider")
-        .order_by("pk")
-    )
-    officers = (
-        VisitOfficer.objects.filter(visit_id=visit_id)
-        .select_related("person", "party__agency")
-        .order_by("pk")
-    )
-    answer = {
-        "visit_number": visit.number,
-        "enterprise": visit.enterprise.name,
-        "window_start": timezone.localtime(visit.window_start),
-        "window_end": timezone.localtime(visit.window_end),
-        "agency": assignment.party.agency.name,
-        "item": f"{contract.item.number} {version.title}",
-        "contract": contract.number,
-        "legal_basis": version.legal_basis,
-        "staff": [
-            {
-                "credential_number": s.credential.number,
-                "masked_name": s.credential.person.masked_name,
-                "provider": s.credential.provider.name,
-            }
-            for s in staff
-        ],
-        "officers": [
-            {"masked_name": o.person.masked_name, "agency": o.party.agency.name} for o in officers
-        ],
-        "may": [visit.purpose, credential.scope],
-    }
-    return ScanFacts(
-        visit_id=visit_id,
-        credential_id=credential_id,
-        county_code=visit.county_code,
-        enterprise_id=visit.enterprise_id,
-        enterprise=str(visit.enterprise),
-        visit_status=visit.status,
-        window_start=visit.window_start,
-        code_shown=visit.valid_scan_at is not None,
-        party_contract=Term.of(contract),
-        credential_status=credential.status,
+    return _CredentialPart(
+        status=credential.status,
         status_reason=credential.status_reason,
         valid_from=credential.valid_from,
         valid_to=credential.valid_to,
         person_active=credential.person.active,
-        credential_contracts=tuple(
+        scope=credential.scope,
+        contracts=tuple(
             (
                 Term.of(c),
                 c.accepted_version is not None
@@ -244,5 +307,78 @@ def build(visit_id: int, credential_id: int) -> ScanFacts | None:
             )
             for c in credential.contracts.all()
         ),
+    )
+
+
+def _contract_part(contract_id: int) -> _ContractPart:
+    contract = Contract.objects.select_related("accepted_version", "item").get(pk=contract_id)
+    version = ItemVersion.objects.only("title", "legal_basis").get(
+        pk=contract.item.current_version_id
+    )
+    return _ContractPart(
+        term=Term.of(contract),
+        number=contract.number,
+        item=f"{contract.item.number} {version.title}",
+        legal_basis=version.legal_basis,
+    )
+
+
+def _part(key: str, found: dict, load):
+    part = found.get(key)
+    if part is None:
+        part = load()
+        if part is not None:
+            cache.set(key, part, FACTS_SECONDS)
+    return part
+
+
+def build(
+    visit_id: int, credential_id: int, current: tuple[str, ...] | None = None
+) -> ScanFacts | None:
+    """The facts from their parts (cached or read now), cached under the stamps `current`, which
+    must be read before the database (the commit of a change retires them)."""
+    current = current or stamps(*_key(visit_id, credential_id))
+    visit_stamp, credential_stamp, contracts, people = current
+    keys = (
+        f"zd:scanv:{visit_id}:{visit_stamp}",
+        f"zd:scanc:{credential_id}:{credential_stamp}:{contracts}:{people}",
+    )
+    found = cache.get_many(keys)
+    visit = _part(keys[0], found, lambda: _visit_part(visit_id))
+    if visit is None or credential_id not in visit.assignments:
+        return None
+    credential = _part(keys[1], found, lambda: _credential_part(credential_id))
+    contract_id, agency = visit.assignments[credential_id]
+    key = f"zd:scank:{contract_id}:{contracts}"
+    contract = _part(key, cache.get_many([key]), lambda: _contract_part(contract_id))
+    answer = dict(visit.answer)
+    purpose = answer.pop("purpose")
+    answer |= {
+        "agency": agency,
+        "item": contract.item,
+        "contract": contract.number,
+        "legal_basis": contract.legal_basis,
+        "may": [purpose, credential.scope],
+    }
+    facts = ScanFacts(
+        visit_id=visit_id,
+        credential_id=credential_id,
+        county_code=visit.county_code,
+        enterprise_id=visit.enterprise_id,
+        enterprise=visit.enterprise,
+        visit_status=visit.visit_status,
+        window_start=visit.window_start,
+        code_shown=visit.code_shown,
+        party_contract=contract.term,
+        credential_status=credential.status,
+        status_reason=credential.status_reason,
+        valid_from=credential.valid_from,
+        valid_to=credential.valid_to,
+        person_active=credential.person_active,
+        credential_contracts=credential.contracts,
         answer=answer,
     )
+    cache.set(
+        "zd:scan:{}:{}:{}".format(visit_id, credential_id, ":".join(current)), facts, FACTS_SECONDS
+    )
+    return facts

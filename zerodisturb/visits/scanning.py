@@ -17,7 +17,6 @@ from functools import cached_property
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zerodisturb.cachestamps import invalidate
 from zerodisturb.credentials.models import Credential
 from zerodisturb.credentials.tokens import TokenRefused, verify
 from zerodisturb.visits import scancache
@@ -151,8 +150,10 @@ def scan(token: str, now: datetime | None = None, actor=None) -> ScanResult:
         return result
     with transaction.atomic():
         _log(result, token, actor, now)
-        if Visit.objects.filter(pk=result.visit_id, valid_scan_at__isnull=True).update(
+        Visit.objects.filter(pk=result.visit_id, valid_scan_at__isnull=True).update(
             valid_scan_at=now
-        ):
-            invalidate(f"visit:{result.visit_id}")
+        )
+    # Committed (the views call scan() outside any transaction): later scans skip the UPDATE.
+    # Only this flag of the cached facts changes, so they are updated, not rebuilt.
+    scancache.code_shown(result.visit_id, result.credential_id)
     return result
