@@ -5,6 +5,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from zerodisturb.api import Page
+from zerodisturb.audit.permissions import scoped_report
 from zerodisturb.audit.verify import verify_chain
 from zerodisturb.audit.views import filtered_events
 
@@ -53,7 +54,7 @@ def events(request, filters: Query[EventFilter]):
 def verify(request):
     if not request.user.has_perm("audit.verify_chain"):
         raise PermissionDenied("无权校验审计链。")
-    report = verify_chain()
+    report = scoped_report(request.user, verify_chain())
     return {
         "ok": report.ok,
         "checked": report.checked,

@@ -149,13 +149,14 @@ def city_world(django_db_blocker, tmp_path_factory, snapshot) -> CityWorld:
                 code=CITY, name="宁波市", level=DivisionLevel.CITY, county_code=CITY
             )
             here = build_rich_county(HERE, "慈溪市")
+            Division.objects.filter(code=HERE).update(parent=city)
             _worker_runs(1)
             _complete(here)
             before = snapshot(here)
             there = build_rich_county(THERE, "余姚市")
             _worker_runs(1)
             _complete(there)
-            Division.objects.filter(code__in=(HERE, THERE)).update(parent=city)
+            Division.objects.filter(code=THERE).update(parent=city)
             yield CityWorld(here, there, _city_users(), before)
         finally:
             transaction.set_rollback(True)

@@ -13,7 +13,11 @@ in one of the tables below:
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
+from django.core.management import call_command
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
 
@@ -177,8 +181,14 @@ def _see(role, users):
     return look
 
 
+def kpi_report(county: str) -> str:
+    out = io.StringIO()
+    call_command("kpi_report", "--county", county, "--year", "2026", stdout=out)
+    return normalised(re.sub(r'"refreshed_at": "[^"]*"', "", out.getvalue()))
+
+
 def snapshot(here) -> dict:
-    seen = {}
+    seen = {("kpi_report", here.code): kpi_report(here.code)}
     for role in COUNTY_ROLES:
         look = _see(role, here.county.users)
         for url in plain_urls():
@@ -206,6 +216,11 @@ def test_pages_unchanged_by_another_county(world, role):
         before = world.before[(role, url)]
         assert status == before[0], (role, url)
         assert text == before[1], f"{role} {url}: the page changed when 余姚市 was added"
+
+
+def test_kpi_report_of_a_county_is_unchanged_by_another(world):
+    assert kpi_report(world.here.code) == world.before[("kpi_report", world.here.code)]
+    assert kpi_report(world.there.code) != kpi_report("330283")  # a county without records
 
 
 def _hostile_query(there) -> str:
