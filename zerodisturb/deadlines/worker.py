@@ -16,7 +16,19 @@ from zerodisturb.registry.deadlines import JOBS as REGISTRY_JOBS
 from zerodisturb.scorecards.deadlines import JOBS as SCORECARD_JOBS
 from zerodisturb.visits.deadlines import process_overdue_emergency_visits
 
+
+def ensure_time_partitions(now: datetime) -> int:
+    """PostgreSQL: next years' partitions of visits, evaluations, audit events and notifications
+    exist before their first row (rows would otherwise land in the DEFAULT partition)."""
+    from django.db import connection
+
+    from zerodisturb.partitions import ensure_partitions
+
+    return len(ensure_partitions(connection, today=timezone.localdate(now)))
+
+
 JOBS = {
+    "ensure_partitions": ensure_time_partitions,
     **REGISTRY_JOBS,
     "overdue_reviews": process_overdue_reviews,
     "overdue_filings": process_overdue_filings,
