@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zerodisturb.commissioning.forms import add_service_errors
+from zerodisturb.roles import county_codes_for
 from zerodisturb.visits import permissions as perms
 from zerodisturb.visits import services
 from zerodisturb.visits.choices import VisitStatus
@@ -272,7 +273,11 @@ def mergeable(request):
         year = int(request.GET.get("year", today.year))
     except ValueError:
         year = today.year
-    pairs = mergeable_pairs(request.user.county_code, date(year, 1, 1), date(year, 12, 31))
+    pairs = [
+        pair
+        for county in county_codes_for(request.user)  # a city's supervisors: each county
+        for pair in mergeable_pairs(county, date(year, 1, 1), date(year, 12, 31))
+    ]
     visits = {v.pk for pair in pairs for v in (pair.first, pair.second)}
     return render(
         request,
