@@ -29,6 +29,7 @@ from zerodisturb.commissioning.forms import (
 from zerodisturb.commissioning.models import CommissionedItem, Domain, NegativeRule, Review
 from zerodisturb.commissioning.overlap import find_overlaps
 from zerodisturb.commissioning.versions import compare_versions
+from zerodisturb.exports import DATE, MONEY, Column, Sheet, export_list, wants_xlsx
 from zerodisturb.registry.choices import OrganisationKind, Sector
 from zerodisturb.registry.models import Organisation
 
@@ -52,13 +53,12 @@ def _pending_filter(user) -> Q:
     )
 
 
-@login_required
-def item_list(request):
-    user = request.user
+def filtered_items(user, params):
+    """The list's filter form and the items it selects for `user` (page and export)."""
     qs = perms.visible_items(user)
     domains = Domain.objects.filter(county_code=user.county_code)
     agencies = Organisation.objects.filter(county_code=user.county_code, is_agency=True)
-    form = ItemFilter(request.GET or None, domains=domains, agencies=agencies)
+    form = ItemFilter(params or None, domains=domains, agencies=agencies)
     today = timezone.localdate()
     if form.is_valid():
         data = form.cleaned_data
@@ -72,7 +72,7 @@ def item_list(request):
             qs = qs.filter(Q(number__icontains=q) | Q(current_version__title__icontains=q))
         if data["pending"]:
             qs = qs.filter(_pending_filter(user))
-    if request.GET.get("overdue"):
+    if params.get("overdue"):
         overdue = Q(
             reviews__decision=Decision.PENDING,
             reviews__version=F("current_version"),
@@ -82,7 +82,32 @@ def item_list(request):
         if user.role == "reviewer":
             overdue &= Q(reviews__department_id=user.organisation_id)
         qs = qs.filter(overdue)
-    page = Paginator(qs.distinct(), 30).get_page(request.GET.get("page"))
+    return form, qs.distinct()
+
+
+EXPORT_COLUMNS = [
+    Column("事项编号", "number"),
+    Column("事项名称", "current_version.title"),
+    Column("委托机关", "agency.name"),
+    Column("领域", "current_version.domain.name"),
+    Column("状态", "get_status_display"),
+    Column("申请预算（元）", "current_version.requested_budget", MONEY),
+    Column("批准预算（元）", "approved_budget", MONEY),
+    Column("联审截止日", "review_due_on", DATE),
+]
+
+
+@login_required
+def item_list(request):
+    user = request.user
+    form, qs = filtered_items(user, request.GET)
+    if wants_xlsx(request):
+        sheet = Sheet("委托事项", EXPORT_COLUMNS, qs)
+        flags = {"overdue": _("联审逾期")}
+        return export_list(
+            request, "commissioning:items", "零扰企 · 委托事项", sheet, form=form, flags=flags
+        )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "commissioning/item_list.html",

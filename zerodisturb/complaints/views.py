@@ -28,6 +28,7 @@ from zerodisturb.complaints.forms import (
     TextForm,
 )
 from zerodisturb.complaints.models import Complaint
+from zerodisturb.exports import DATE, DATETIME, INTEGER, Column, Sheet, export_list, wants_xlsx
 from zerodisturb.ids import valid_id
 from zerodisturb.roles import Role
 
@@ -36,13 +37,10 @@ def _complaint(request, pk: int) -> Complaint:
     return get_object_or_404(perms.visible_complaints(request.user), pk=pk)
 
 
-@login_required
-def complaint_list(request):
-    user = request.user
-    if not perms.can_see_nav(user):
-        raise PermissionDenied
+def filtered_complaints(user, params):
+    """The list's filter form and the complaints it selects for `user` (page and export)."""
     qs = perms.visible_complaints(user)
-    form = ComplaintFilter(request.GET or None)
+    form = ComplaintFilter(params or None)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -53,6 +51,44 @@ def complaint_list(request):
             qs = qs.filter(any_overdue_q(timezone.localdate()))
         if data["mine"] and user.organisation_id:
             qs = qs.filter(routed_to_id=user.organisation_id)
+    return form, qs
+
+
+def _complainant(anonymous: bool):
+    def complainant(c):
+        if anonymous:
+            return "（匿名）"
+        return c.enterprise.name if c.enterprise else c.get_channel_display()
+
+    return complainant
+
+
+def _export(request, form, qs, anonymous: bool):
+    columns = [
+        Column("编号", "number"),
+        Column("收到时间", "received_at", DATETIME),
+        Column("类别", "get_category_display"),
+        Column("投诉人", _complainant(anonymous)),
+        Column("第三方机构", "provider.name"),
+        Column("委托机关", "agency.name"),
+        Column("承办单位", "routed_to.name"),
+        Column("办结期限", "close_due_on", DATE),
+        Column("状态", "get_status_display"),
+        Column("不认可次数", "reopen_count", INTEGER),
+    ]
+    sheet = Sheet("投诉", columns, qs)
+    return export_list(request, "complaints:list", "零扰企 · 投诉", sheet, form=form)
+
+
+@login_required
+def complaint_list(request):
+    user = request.user
+    if not perms.can_see_nav(user):
+        raise PermissionDenied
+    form, qs = filtered_complaints(user, request.GET)
+    anonymous = user.role in (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF)
+    if wants_xlsx(request):
+        return _export(request, form, qs, anonymous)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -61,7 +97,7 @@ def complaint_list(request):
             "form": form,
             "page": page,
             "can_complain": perms.can_complain(user),
-            "anonymous": user.role in (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF),
+            "anonymous": anonymous,
         },
     )
 

@@ -21,6 +21,7 @@ from zerodisturb.contracts.choices import FilingStatus
 from zerodisturb.contracts.cleaning import contracted_elsewhere
 from zerodisturb.contracts.forms import AmendForm, ContractFilter, ContractForm, ReturnForm
 from zerodisturb.contracts.models import Contract
+from zerodisturb.exports import DATE, MONEY, Column, Sheet, export_list, wants_xlsx
 
 UNFILED = (FilingStatus.RECORDED, FilingStatus.RETURNED)
 
@@ -45,10 +46,10 @@ def overdue_q(today=None) -> Q:
     )
 
 
-@login_required
-def contract_list(request):
-    qs = perms.visible_contracts(request.user)
-    form = ContractFilter(request.GET or None)
+def filtered_contracts(user, params):
+    """The list's filter form and the contracts it selects for `user` (page and export)."""
+    qs = perms.visible_contracts(user)
+    form = ContractFilter(params or None)
     if form.is_valid():
         data = form.cleaned_data
         if data["status"]:
@@ -62,13 +63,41 @@ def contract_list(request):
                 | Q(item__number__icontains=q)
                 | Q(agency__name__icontains=q)
             )
+    return form, qs
+
+
+def _is_overdue(contract, today) -> bool:
+    v = contract.current_version
+    return bool(
+        v and v.filing_status in UNFILED and v.filing_due_on < today and not contract.ended_at
+    )
+
+
+def _export(request, form, qs):
+    today = timezone.localdate()
+    columns = [
+        Column("合同编号", "number"),
+        Column("委托事项", "item.number"),
+        Column("委托机关", "agency.name"),
+        Column("第三方机构", "provider.name"),
+        Column("合同金额（元）", "current_version.amount", MONEY),
+        Column("备案状态", "current_version.get_filing_status_display"),
+        Column("逾期未备案", lambda c: "是" if _is_overdue(c, today) else ""),
+        Column("备案截止日", "current_version.filing_due_on", DATE),
+    ]
+    sheet = Sheet("合同备案", columns, qs)
+    return export_list(request, "contracts:list", "零扰企 · 合同备案", sheet, form=form)
+
+
+@login_required
+def contract_list(request):
+    form, qs = filtered_contracts(request.user, request.GET)
+    if wants_xlsx(request):
+        return _export(request, form, qs)
     today = timezone.localdate()
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     for contract in page:
-        v = contract.current_version
-        contract.overdue = bool(
-            v and v.filing_status in UNFILED and v.filing_due_on < today and not contract.ended_at
-        )
+        contract.overdue = _is_overdue(contract, today)
     return render(request, "contracts/contract_list.html", {"form": form, "page": page})
 
 

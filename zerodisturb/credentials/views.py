@@ -22,6 +22,7 @@ from zerodisturb.credentials.card import card_pdf
 from zerodisturb.credentials.forms import IssueForm, ReasonForm, VerifySearchForm
 from zerodisturb.credentials.models import Credential
 from zerodisturb.credentials.permissions import may_open_issue_form, visible_credentials
+from zerodisturb.exports import DATE, Column, Sheet, export_list, wants_xlsx
 from zerodisturb.registry.pii import mask_name
 
 
@@ -29,15 +30,39 @@ def _credential(request, pk: int) -> Credential:
     return get_object_or_404(visible_credentials(request.user), pk=pk)
 
 
-@login_required
-def credential_list(request):
-    qs = visible_credentials(request.user)
-    q = request.GET.get("q", "").strip()[:40]
-    status = request.GET.get("status", "")
+def filtered_credentials(user, params):
+    """(q, status, the credentials they select for `user`), shared by the page and the export."""
+    qs = visible_credentials(user)
+    q = params.get("q", "").strip()[:40]
+    status = params.get("status", "")
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(person__name__icontains=q))
     if status in Credential.Status.values:
         qs = qs.filter(status=status)
+    return q, status, qs
+
+
+EXPORT_COLUMNS = [
+    Column("证件编号", "number"),
+    Column("姓名", "person.name"),
+    Column("第三方机构", "provider.name"),
+    Column("有效期起", "valid_from", DATE),
+    Column("有效期止", "valid_to", DATE),
+    Column("状态", "get_status_display"),
+]
+
+
+def _export(request, qs):
+    labels = {"q": _("证件编号或姓名"), "status": (_("状态"), Credential.Status.choices)}
+    sheet = Sheet("辅助人员证件", EXPORT_COLUMNS, qs)
+    return export_list(request, "credentials:list", "零扰企 · 辅助人员证件", sheet, labels=labels)
+
+
+@login_required
+def credential_list(request):
+    q, status, qs = filtered_credentials(request.user, request.GET)
+    if wants_xlsx(request):
+        return _export(request, qs)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from zerodisturb.commissioning.forms import add_service_errors
 from zerodisturb.evaluations import permissions as perms
 from zerodisturb.evaluations import services
-from zerodisturb.evaluations.anonymity import GuardedFigures, guarded_figures
-from zerodisturb.evaluations.choices import COMPLETED_STATUSES
+from zerodisturb.evaluations.anonymity import NOT_SHOWN, GuardedFigures, guarded_figures
+from zerodisturb.evaluations.choices import COMPLETED_STATUSES, Level
 from zerodisturb.evaluations.forms import (
     AnswerForm,
     CallbackForm,
@@ -31,6 +31,17 @@ from zerodisturb.evaluations.forms import (
 )
 from zerodisturb.evaluations.models import Evaluation, Rectification
 from zerodisturb.evaluations.selectors import awaiting_evaluation, evaluations_for, figures_of
+from zerodisturb.exports import (
+    DATE,
+    DATETIME,
+    INTEGER,
+    NUMBER,
+    PERCENT,
+    Column,
+    Sheet,
+    export_list,
+    wants_xlsx,
+)
 from zerodisturb.registry.models import Organisation
 from zerodisturb.roles import Role
 from zerodisturb.visits.models import VisitStaff
@@ -56,22 +67,80 @@ def _groups(user) -> list[GuardedFigures]:
     return [guarded_figures(label, qs) for label, qs in groups]
 
 
+def filtered_evaluations(user, params):
+    """The list's filter form and the evaluation rows it selects, for those who read rows
+    (supervisors, oversight, an enterprise its own); (None, None) for the aggregate roles."""
+    if not perms.sees_rows(user):
+        return None, None
+    qs = perms.visible_evaluations(user)
+    form = EvaluationFilter(params or None)
+    if form.is_valid():
+        if level := form.cleaned_data["level"]:
+            qs = qs.filter(level=level)
+        if q := form.cleaned_data["q"]:
+            qs = qs.filter(Q(visit__number__icontains=q) | Q(enterprise__name__icontains=q))
+    return form, qs
+
+
+def _fraction(percent):
+    return None if percent is None else percent / 100
+
+
+def _figure(name: str, convert=None):
+    def read(group: GuardedFigures):
+        if group.figures is None:
+            return None
+        value = getattr(group.figures, name)
+        return convert(value) if convert else value
+
+    return read
+
+
+FIGURE_COLUMNS = [
+    Column("范围", "label"),
+    Column("评价数", _figure("total"), INTEGER),
+    Column("满意率（非常满意+满意）", _figure("satisfaction_rate", _fraction), PERCENT),
+    Column("加权得分（100/80/60/40/20）", _figure("weighted_score"), NUMBER),
+    Column("差评率", _figure("bad_rate", _fraction), PERCENT),
+    *(
+        Column(str(label), lambda g, lv=level: g.figures and g.figures.by_level.get(lv, 0), INTEGER)
+        for level, label in Level.choices
+    ),
+    Column("说明", lambda g: "" if g.shown else NOT_SHOWN),
+]
+
+
+def _export(request, groups, form, qs):
+    """Rows only for those who read rows on the page; the guarded figures for everyone."""
+    sheets = []
+    if qs is not None:
+        columns = [
+            Column("入企编号", "visit.number"),
+            Column("企业", "enterprise.name"),
+            *([Column("评价人", "author")] if perms.sees_authors(request.user) else []),
+            Column("总体评价", "get_level_display"),
+            Column("评价等级（5 为非常满意）", "level", INTEGER),
+            Column("评价时间", "submitted_at", DATETIME),
+            Column("修改时间", "amended_at", DATETIME),
+        ]
+        sheets.append(Sheet("评价", columns, qs))
+    sheets.append(Sheet("评价统计", FIGURE_COLUMNS, groups))
+    return export_list(request, "evaluations:list", "零扰企 · 企业评价", *sheets, form=form)
+
+
 @login_required
 def evaluation_list(request):
     user = request.user
     if not perms.can_see_nav(user):
         raise PermissionDenied
-    context = {"groups": _groups(user), "sees_rows": perms.sees_rows(user)}
+    groups = _groups(user)
+    form, qs = filtered_evaluations(user, request.GET)
+    if wants_xlsx(request):
+        return _export(request, groups, form, qs)
+    context = {"groups": groups, "sees_rows": perms.sees_rows(user)}
     if user.role == Role.ENTERPRISE and user.organisation_id:
         context["to_rate"] = awaiting_evaluation(user.organisation)[:50]
-    if perms.sees_rows(user):
-        qs = perms.visible_evaluations(user)
-        form = EvaluationFilter(request.GET or None)
-        if form.is_valid():
-            if level := form.cleaned_data["level"]:
-                qs = qs.filter(level=level)
-            if q := form.cleaned_data["q"]:
-                qs = qs.filter(Q(visit__number__icontains=q) | Q(enterprise__name__icontains=q))
+    if qs is not None:
         context["form"] = form
         context["page"] = Paginator(qs, 30).get_page(request.GET.get("page"))
     context["sees_authors"] = perms.sees_authors(user)
@@ -151,23 +220,53 @@ def evaluation_amend(request, pk: int):
     return redirect("evaluations:detail", pk=pk)
 
 
-@login_required
-def rectification_list(request):
-    user = request.user
+def filtered_rectifications(user, params):
+    """The ticket list's filter form and the tickets it selects for `user` (page and export)."""
     qs = perms.visible_rectifications(user)
-    form = RectificationFilter(request.GET or None)
+    form = RectificationFilter(params or None)
     if form.is_valid():
         if status := form.cleaned_data["status"]:
             qs = qs.filter(status=status)
         if form.cleaned_data["overdue"]:
             qs = qs.filter(due_on__lt=timezone.localdate()).exclude(status__in=COMPLETED_STATUSES)
+    return form, qs
+
+
+def _export_tickets(request, form, qs, sees_enterprise: bool):
+    columns = [
+        Column("编号", "number"),
+        Column("第三方机构", "provider.name"),
+        Column("委托机关", "agency.name"),
+        *([Column("企业", "visit.enterprise.name")] if sees_enterprise else []),
+        Column("评价", "evaluation.get_level_display"),
+        Column("环节", "get_status_display"),
+        Column("期限", "due_on", DATE),
+        Column(
+            "逾期天数",
+            lambda t: max((timezone.localdate() - t.due_on).days, 0) if not t.is_completed else 0,
+            INTEGER,
+        ),
+    ]
+    sheet = Sheet("差评整改单", columns, qs)
+    return export_list(
+        request, "evaluations:rectifications", "零扰企 · 差评整改单", sheet, form=form
+    )
+
+
+@login_required
+def rectification_list(request):
+    user = request.user
+    form, qs = filtered_rectifications(user, request.GET)
+    sees_enterprise = perms.sees_enterprise_on_ticket(user)
+    if wants_xlsx(request):
+        return _export_tickets(request, form, qs, sees_enterprise)
     return render(
         request,
         "evaluations/rectification_list.html",
         {
             "form": form,
             "page": Paginator(qs, 30).get_page(request.GET.get("page")),
-            "sees_enterprise": perms.sees_enterprise_on_ticket(user),
+            "sees_enterprise": sees_enterprise,
             "today": timezone.localdate(),
         },
     )

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from zerodisturb.exports import Column, Sheet, export_list, wants_xlsx
 from zerodisturb.registry.forms import ImportUploadForm, OrganisationFilter
 from zerodisturb.registry.jobs import start_import
 from zerodisturb.registry.models import Division, ImportJob
@@ -24,13 +25,11 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
-def organisations(request):
-    form = OrganisationFilter(request.GET or None)
-    qs = visible_organisations(request.user)
-    localities = Division.objects.filter(county_code=request.user.county_code).exclude(
-        level="county"
-    )
+def filtered_organisations(user, params):
+    """The filter form, the county's localities and the organisations selected for `user`."""
+    form = OrganisationFilter(params or None)
+    qs = visible_organisations(user)
+    localities = Division.objects.filter(county_code=user.county_code).exclude(level="county")
     if form.is_valid():
         if q := form.cleaned_data["q"]:
             qs = qs.filter(Q(name__icontains=q) | Q(credit_code__startswith=q.upper()))
@@ -38,7 +37,28 @@ def organisations(request):
             qs = qs.filter(kind=kind)
         if locality := form.cleaned_data["locality"]:
             qs = qs.filter(locality_id=locality)
-    page = Paginator(qs.order_by("kind", "name"), 50).get_page(request.GET.get("page"))
+    return form, localities, qs.order_by("kind", "name")
+
+
+EXPORT_COLUMNS = [
+    Column("名称", "name"),
+    Column("类别", "get_kind_display"),
+    Column("统一社会信用代码", "credit_code"),
+    Column("属地", "locality.name"),
+    Column("行业", "get_sector_display"),
+]
+
+
+@login_required
+def organisations(request):
+    form, localities, qs = filtered_organisations(request.user, request.GET)
+    if wants_xlsx(request):
+        labels = {"locality": ("属地", [(d.pk, d.name) for d in localities])}
+        sheet = Sheet("主体库", EXPORT_COLUMNS, qs)
+        return export_list(
+            request, "registry:organisations", "零扰企 · 主体库", sheet, form=form, labels=labels
+        )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/organisations.html",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zerodisturb.commissioning.forms import add_service_errors
+from zerodisturb.exports import INTEGER, NUMBER, PERCENT, Column, Sheet, export_list, wants_xlsx
 from zerodisturb.registry.models import CountyPolicy
 from zerodisturb.scorecards import permissions as perms
 from zerodisturb.scorecards import services
@@ -29,6 +30,53 @@ from zerodisturb.scorecards.thresholds import can_configure, current_values, upd
 PAGE_SIZE = 50
 
 
+def filtered_scorecards(user, params):
+    """The list's filter form and its sorted rows, for those who see the whole county."""
+    form = ScorecardFilter(params or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    kind = data.get("kind") or "provider"
+    sort = data.get("sort") or "name"
+    orgs = perms.visible_scorecards(user)
+    orgs = orgs.filter(kind="provider") if kind == "provider" else orgs.exclude(kind="provider")
+    return form, kind, sort, sort_rows(scorecard_rows(user, orgs), sort)
+
+
+def _shown(read, percent=False):
+    """A figure of the evaluations, left empty where the page says 不足 5 条."""
+
+    def value(row):
+        if not row.show_evaluations:
+            return None
+        v = read(row.figures)
+        return v / 100 if percent and v is not None else v
+
+    return value
+
+
+def _export(request, form, kind, rows):
+    def percent(name):
+        return lambda r: None if (v := getattr(r.figures, name)) is None else v / 100
+
+    columns = [
+        Column("第三方机构" if kind == "provider" else "委托机关", "org.name"),
+        Column("评价数", _shown(lambda f: f.evaluations), INTEGER),
+        Column("满意率", _shown(lambda f: f.satisfaction_rate, True), PERCENT),
+        Column("加权得分", _shown(lambda f: f.weighted_score), NUMBER),
+        Column("差评率", _shown(lambda f: f.bad_review_rate, True), PERCENT),
+        Column("查实投诉", "figures.substantiated_complaints", INTEGER),
+        Column("无码入企", "figures.breaches.visit_without_code", INTEGER),
+        Column("无人陪同", _shown(lambda f: f.breaches.officer_missing), INTEGER),
+        Column("超期备案", "figures.breaches.overdue_filing", INTEGER),
+        Column("无效码被拒", "figures.breaches.invalid_code_refused", INTEGER),
+        Column("整改按时率", percent("rectification_on_time_rate"), PERCENT),
+        Column("状态", lambda r: _(r.badge[1]) if r.badge else ""),
+    ]
+    window = rolling_12_months(timezone.localdate())
+    heading = f"零扰企 · 考核（近 12 个月：{window.start:%Y-%m-%d} — {window.end:%Y-%m-%d}）"
+    sheet = Sheet("考核", columns, rows)
+    return export_list(request, "scorecards:list", heading, sheet, form=form)
+
+
 @login_required
 def scorecard_list(request):
     user = request.user
@@ -37,13 +85,9 @@ def scorecard_list(request):
         if own is None:
             raise PermissionDenied(_("无权查看考核情况。"))
         return redirect("scorecards:detail", own.pk)
-    form = ScorecardFilter(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    kind = data.get("kind") or "provider"
-    sort = data.get("sort") or "name"
-    orgs = perms.visible_scorecards(user)
-    orgs = orgs.filter(kind="provider") if kind == "provider" else orgs.exclude(kind="provider")
-    rows = sort_rows(scorecard_rows(user, orgs), sort)
+    form, kind, sort, rows = filtered_scorecards(user, request.GET)
+    if wants_xlsx(request):
+        return _export(request, form, kind, rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

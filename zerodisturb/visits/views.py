@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zerodisturb.commissioning.forms import add_service_errors
+from zerodisturb.exports import DATETIME, INTEGER, Column, Sheet, export_list, wants_xlsx
 from zerodisturb.roles import county_codes_for
 from zerodisturb.visits import permissions as perms
 from zerodisturb.visits import services
@@ -37,10 +38,10 @@ def _visit(request, pk: int) -> Visit:
     return get_object_or_404(perms.visible_visits(request.user), pk=pk)
 
 
-@login_required
-def visit_list(request):
-    qs = perms.visible_visits(request.user).prefetch_related("parties__agency", "parties__contract")
-    form = VisitFilter(request.GET or None)
+def filtered_visits(user, params):
+    """The list's filter form and the visits it selects for `user` (page and export)."""
+    qs = perms.visible_visits(user).prefetch_related("parties__agency", "parties__contract")
+    form = VisitFilter(params or None)
     today = timezone.localdate()
     if form.is_valid():
         data = form.cleaned_data
@@ -50,10 +51,39 @@ def visit_list(request):
             qs = qs.filter(Q(number__icontains=q) | Q(enterprise__name__icontains=q))
         if data["today"]:
             qs = qs.filter(window_start__date=today)
-    if request.GET.get("to_confirm"):
+    if params.get("to_confirm"):
         qs = qs.filter(status__in=TO_CONFIRM, window_start__date=today)
-    if request.GET.get("overdue"):
+    if params.get("overdue"):
         qs = qs.filter(overdue_emergency_q(today))
+    return form, qs
+
+
+def _parties(visit, read) -> str:
+    return "；".join(read(party) for party in visit.parties.all())
+
+
+EXPORT_COLUMNS = [
+    Column("入企编号", "number"),
+    Column("企业", "enterprise.name"),
+    Column("开始时间", "window_start", DATETIME),
+    Column("结束时间", "window_end", DATETIME),
+    Column("委托机关", lambda v: _parties(v, lambda p: p.agency.name)),
+    Column("合同", lambda v: _parties(v, lambda p: p.contract.number)),
+    Column("参与机关数", lambda v: len(v.parties.all()), INTEGER),
+    Column("类型", "get_kind_display"),
+    Column("状态", "get_status_display"),
+]
+
+
+@login_required
+def visit_list(request):
+    form, qs = filtered_visits(request.user, request.GET)
+    if wants_xlsx(request):
+        sheet = Sheet("入企服务", EXPORT_COLUMNS, qs.select_related("enterprise"))
+        flags = {"to_confirm": _("今日待确认"), "overdue": _("紧急入企逾期")}
+        return export_list(
+            request, "visits:list", "零扰企 · 入企服务", sheet, form=form, flags=flags
+        )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
