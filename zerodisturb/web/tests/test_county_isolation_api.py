@@ -153,6 +153,16 @@ def test_records_of_the_other_county_answer_as_if_missing(world, role):
     assert AuditEvent.objects.filter(county_code=world.there.code).count() == events
 
 
+@pytest.mark.parametrize("role", COUNTY_ROLES)
+def test_own_records_name_nothing_of_the_other_county(world, role):
+    client = client_for(world.here.county.users[role])
+    for method, path in WITH_RECORD:
+        if method == "get":
+            response = client.get(url_for(path, world.here.records))
+            assert response.status_code < 500, path
+            assert not leaks(body_text(response)), (role, path)
+
+
 @pytest.mark.parametrize("role", CITY_ROLES)
 def test_the_city_reads_each_county_like_its_own_users(world, role):
     city = client_for(world.city_users[role])
