@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
+from zerodisturb.exports import record_export
 from zerodisturb.oversight import exports
 from zerodisturb.oversight.catalogue import BY_KEY, SECTIONS
 from zerodisturb.oversight.formatting import fmt, fmt_change
@@ -82,7 +83,11 @@ def dashboard(request):
     scope, period, filters, today = _inputs(request)
     data = build(scope.county, period, parse_filters(request.GET), scope.forced)
     if request.GET.get("format") == "xlsx":
-        return _download(exports.dashboard_xlsx(data), f"kpi-{scope.county}.xlsx", XLSX)
+        content = exports.dashboard_xlsx(data)
+        record_export(
+            request, "oversight:dashboard", _describe(period, filters, scope), len(data["kpis"])
+        )
+        return _download(content, f"kpi-{scope.county}.xlsx", XLSX)
     names = names_of(scope.county)
     refreshed = parse_datetime(data["refreshed_at"]) if data["refreshed_at"] else None
     return render(
@@ -122,7 +127,9 @@ def records_list(request, source: str, fact: str):
     rows = records(scope.county, source, fact, period.start, period.end, filters, today)
     heading = title(source, fact)
     if request.GET.get("format") == "xlsx":
-        content = exports.records_xlsx(heading, source, rows, _describe(period, filters, scope))
+        described = _describe(period, filters, scope)
+        content = exports.records_xlsx(heading, source, rows, described)
+        record_export(request, f"oversight:records:{source}:{fact}", described, len(rows))
         return _download(content, f"records-{source}-{fact}.xlsx", XLSX)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
@@ -145,7 +152,10 @@ def records_list(request, source: str, fact: str):
 def report_pdf(request):
     scope, period, filters, today = _inputs(request)
     data = build(scope.county, period, parse_filters(request.GET), scope.forced)
-    return _download(exports.report_pdf(data), f"kpi-report-{scope.county}.pdf", "application/pdf")
+    content = exports.report_pdf(data)
+    described = _describe(period, filters, scope)
+    record_export(request, "oversight:report", described, len(data["kpis"]), "export.pdf")
+    return _download(content, f"kpi-report-{scope.county}.pdf", "application/pdf")
 
 
 def _county_choices(scope) -> list[tuple[str, str]]:

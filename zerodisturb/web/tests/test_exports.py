@@ -120,6 +120,55 @@ def test_text_that_looks_like_a_formula_stays_text(county):
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 
+def test_xlsx_response_types_each_kind():
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from zerodisturb.exports import DATE, DATETIME, MONEY, PERCENT, Column, xlsx_response
+
+    row = SimpleNamespace(
+        name="兴科\x07化纤",
+        amount=Decimal("1234.50"),
+        rate=0.853,
+        day=date(2026, 5, 12),
+        when=datetime(2026, 5, 12, 1, 30, tzinfo=UTC),
+        missing=None,
+    )
+    columns = [
+        Column("名称", "name"),
+        Column("金额", "amount", MONEY),
+        Column("满意率", "rate", PERCENT),
+        Column("日期", "day", DATE),
+        Column("时间", "when", DATETIME),
+        Column("说明", "missing"),
+    ]
+    response = xlsx_response("t.xlsx", "表", columns, [row], heading="标题", filters="状态：已提交")
+    ws = load_workbook(io.BytesIO(response.content))["表"]
+    assert ws["A1"].value == "标题" and "状态：已提交" in ws["A2"].value
+    name, amount, rate, day, when, missing = ws[4]
+    assert name.value == "兴科化纤"  # a control character Excel refuses is dropped
+    assert amount.data_type == "n" and amount.number_format == "#,##0.00"
+    assert rate.value == pytest.approx(0.853) and rate.number_format == "0.0%"
+    assert day.is_date and day.number_format == "yyyy-mm-dd"
+    assert when.value == datetime(2026, 5, 12, 9, 30)  # county time, without a zone
+    assert missing.value is None
+
+
+def test_dashboard_and_drill_down_downloads_are_audited(dash):  # noqa: F811
+    for day in (12, 13):
+        dash.visit(at(2026, 5, day))
+    dash.rollup()
+    client = users(dash.county, "supervisor")
+    year = {"year": "2026", "period": "year", "format": "xlsx"}
+    client.get(reverse("oversight:records", args=["visit", "visits"]), year)
+    event = last_export()
+    assert event.payload["list"] == "oversight:records:visit:visits"
+    assert event.payload["rows"] == 2 and "2026" in event.payload["filters_text"]
+    client.get(reverse("oversight:dashboard"), year)
+    assert last_export().payload["list"] == "oversight:dashboard"
+
+
 # ── problem pool ─────────────────────────────────────────────────────────────────────────────
 
 
