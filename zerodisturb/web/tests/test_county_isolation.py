@@ -360,3 +360,80 @@ def test_the_city_changes_nothing_in_a_county(world, role):
         )
         assert response.status_code < 500, name
     assert AuditEvent.objects.exclude(county_code="330200").count() == events
+
+
+def _bureau_actions(r: dict) -> dict:
+    """What only a county's judicial bureau does, each as a call on the other county's records."""
+    from zerodisturb.alerts.services import close_alert
+    from zerodisturb.complaints.intake import reroute_complaint
+    from zerodisturb.contracts.services import accept_filing, return_filing
+    from zerodisturb.credentials.services import issue_credential, suspend_credential
+    from zerodisturb.evaluations.services.rectifications import decide_rectification
+    from zerodisturb.scorecards.services import confirm_exit, reject_exit
+    from zerodisturb.surveys.services import add_question, close_survey
+    from zerodisturb.visits.services import approve_visit_plan, cancel_visit
+
+    term = r["contract"].accepted_version
+    return {
+        "accept_filing": lambda u: accept_filing(u, r["contract"]),
+        "return_filing": lambda u: return_filing(u, r["contract"], "市级退回"),
+        "issue_credential": lambda u: issue_credential(
+            u,
+            r["person"],
+            [r["contract"]],
+            valid_from=term.term_start,
+            valid_to=term.term_end,
+            scope="技术咨询",
+        ),
+        "suspend_credential": lambda u: suspend_credential(u, r["credential"], "市级暂停"),
+        "decide_rectification": lambda u: decide_rectification(u, r["ticket"], decision="upheld"),
+        "confirm_exit": lambda u: confirm_exit(u, r["exit_case"], reason="市级决定"),
+        "reject_exit": lambda u: reject_exit(u, r["exit_case"], reason="市级决定"),
+        "close_alert": lambda u: close_alert(u, r["alert"], note="市级关闭"),
+        "reroute_complaint": lambda u: reroute_complaint(
+            u, r["complaint"], agency=r["agency"], reason="市级转办"
+        ),
+        "close_survey": lambda u: close_survey(u, r["survey"]),
+        "add_question": lambda u: add_question(u, r["survey"], kind="text", text="市级加题"),
+        "cancel_visit": lambda u: cancel_visit(u, r["unscanned_visit"], "市级取消"),
+        "approve_visit_plan": lambda u: approve_visit_plan(u, r["agency"], 2027, "市级计划"),
+    }
+
+
+BUREAU_ACTIONS = (
+    "accept_filing",
+    "return_filing",
+    "issue_credential",
+    "suspend_credential",
+    "decide_rectification",
+    "confirm_exit",
+    "reject_exit",
+    "close_alert",
+    "reroute_complaint",
+    "close_survey",
+    "add_question",
+    "cancel_visit",
+    "approve_visit_plan",
+)
+
+
+@pytest.mark.parametrize("action", BUREAU_ACTIONS)
+def test_the_city_bureau_does_not_act_as_a_county_bureau(world, action):
+    from django.core.exceptions import PermissionDenied
+
+    city = world.city_users["supervisor"]
+    with pytest.raises(PermissionDenied):
+        _bureau_actions(world.there.records)[action](city)
+
+
+@pytest.mark.parametrize("action", BUREAU_ACTIONS)
+def test_the_county_bureau_itself_may(world, action):
+    """The refusals above are about the city, not the call: the county's bureau is not refused
+    (a state rule may still say no, as a ValidationError)."""
+    from django.core.exceptions import ValidationError
+
+    own = world.there.county.users["supervisor"]
+    try:
+        _bureau_actions(world.there.records)[action](own)
+    except ValidationError:
+        pass
