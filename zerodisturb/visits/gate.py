@@ -126,6 +126,10 @@ def scan_page(request, token: str):
 def _confirm(request, pk: int, action, done: str, already: str):
     visit = get_object_or_404(Visit, pk=pk)
     if not services.can_confirm(request.user, visit):
+        # A visit the user may not even see answers like a missing one, so another county's or
+        # enterprise's visits cannot be probed; one it sees but may not confirm is refused.
+        if not perms.visible_visits(request.user).filter(pk=visit.pk).exists():
+            raise Http404
         raise PermissionDenied
     try:
         visit, now = action(request.user, visit)
