@@ -252,7 +252,9 @@ def send_back(request, contract_id: int, payload: ReturnIn):
     response=ContractDetailOut,
     summary="变更备案：新版本（multipart：字段 + change_note + pdf）",
 )
-def amend(request, contract_id: int, payload: Form[ContractAmendIn], pdf: File[UploadedFile | None] = None):
+def amend(
+    request, contract_id: int, payload: Form[ContractAmendIn], pdf: File[UploadedFile | None] = None
+):
     data, name = _pdf(pdf)
     with named_fields(FIELD_LABELS):
         services.amend_contract(
