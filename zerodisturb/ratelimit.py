@@ -13,9 +13,10 @@ from django.core.cache import cache
 
 
 def client_key(request) -> str:
-    """The client's address (the proxy's X-Forwarded-For only when we sit behind HTTPS proxy)."""
+    """The client's address: behind the HTTPS proxy, the X-Forwarded-For entry our proxy appended
+    (the right-most); the entries before it are whatever the client sent, so never trusted."""
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.HTTPS else ""
-    address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    address = forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
     return hashlib.sha256(address.encode()).hexdigest()[:24]
 
 

@@ -198,7 +198,8 @@ def _detail(request, complaint: Complaint) -> dict:
         "status_label": c.get_status_display(),
         "text": c.text,
         "public_about": c.public_about,
-        "visit_number": c.visit.number if c.visit else None,
+        # The provider knows where each of its visits went: the number would name the complainant.
+        "visit_number": c.visit.number if c.visit and perms.sees_complainant(user, c) else None,
         "credential_number": c.credential.number if c.credential else None,
         "provider_reply": "" if own else c.provider_reply,
         "provider_replied_at": c.provider_replied_at,

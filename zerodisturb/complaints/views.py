@@ -164,6 +164,7 @@ def detail_context(viewer, complaint: Complaint, actions: set[str], forms: dict)
         "complaint": complaint,
         "entries": selectors.timeline(complaint, viewer),
         "who": selectors.complainant(complaint, viewer),
+        "sees_complainant": perms.sees_complainant(viewer, complaint),
         "clocks": selectors.clocks(complaint),
         "actions": actions,
         "forms": forms,

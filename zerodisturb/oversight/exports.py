@@ -38,6 +38,8 @@ BOLD = Font(bold=True)
 
 def _put(ws, row, col, value, unit=""):
     cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # an organisation named "=HYPERLINK(…)" stays text, not a formula
     if unit in NUMBER_FORMATS and value is not None:
         cell.number_format = NUMBER_FORMATS[unit]
     return cell

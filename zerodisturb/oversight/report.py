@@ -48,22 +48,26 @@ def kpi_rows(b) -> list[dict]:
     ]
 
 
-def _month_series(county, year, filters) -> dict[date, dict]:
+def _month_series(county, year, filters, scoped: bool = False) -> dict[date, dict]:
     rows = monthly(county, date(year, 1, 1), date(year, 12, 31), filters)
     out = {}
     for m, t in rows.items():
+        evaluations = sum(t[f"eval_{lv}"] for lv in range(1, 6))
+        satisfaction = compute(BY_KEY["satisfaction_rate"], t)[0]
+        if scoped and not shown(evaluations):
+            satisfaction = None  # a provider or agency must not read a month's few ratings
         out[date(m.year, m.month, 1)] = {
             "visits": t["visits"],
             "code_shown_rate": compute(BY_KEY["code_shown_rate"], t)[0],
-            "satisfaction_rate": compute(BY_KEY["satisfaction_rate"], t)[0],
+            "satisfaction_rate": satisfaction,
             "complaints": t["complaints"],
         }
     return out
 
 
-def monthly_rows(county, period: Period, filters) -> list[dict]:
-    this = _month_series(county, period.year, filters)
-    last = _month_series(county, period.year - 1, filters)
+def monthly_rows(county, period: Period, filters, scoped: bool = False) -> list[dict]:
+    this = _month_series(county, period.year, filters, scoped)
+    last = _month_series(county, period.year - 1, filters, scoped)
     rows = []
     for month in range(1, 13):
         a = this.get(date(period.year, month, 1), {})
@@ -147,7 +151,7 @@ def build(county: str, period: Period, filters: dict, forced: dict | None = None
         "filters": {k: v for k, v in effective.items() if v is not None},
         "refreshed_at": _iso(refreshed_at()),
         "kpis": kpi_rows(b),
-        "monthly": monthly_rows(county, period, effective),
+        "monthly": monthly_rows(county, period, effective, scoped=bool(forced)),
     }
     for dim, key in (("agency", "agencies"), ("provider", "providers"), ("locality", "localities")):
         # Rank among all organisations of the dimension: drop the viewer's own filter on it.

@@ -246,6 +246,14 @@ def invite_batches(survey_id: int, now=None) -> int:
         if not batch:
             break
         with transaction.atomic():
+            # Closed (or otherwise moved on) while sending: stop inviting. The row lock makes a
+            # concurrent close wait for this batch, or this batch see the close.
+            if (
+                not Survey.objects.select_for_update()
+                .filter(pk=survey.pk, status=SurveyStatus.SENDING)
+                .exists()
+            ):
+                break
             SurveyInvitation.objects.bulk_create(
                 [
                     SurveyInvitation(

@@ -28,6 +28,8 @@ def child_env(var_dir: Path, **extra: str) -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE="zerodisturb.settings",
         ZD_VAR_DIR=str(var_dir),
+        # The test's own secrets, not the checkout's file (xdist workers would race to create it).
+        ZD_SECRETS_FILE=str(var_dir / "secrets.json"),
         ZD_TASK_BACKEND="django_tasks_db.DatabaseBackend",
         PYTHONUNBUFFERED="1",
     )

@@ -101,3 +101,29 @@ def test_a_large_send_runs_in_the_background(
     survey.refresh_from_db()
     assert survey.status == SurveyStatus.OPEN and survey.send_done == 4
     assert survey.invitations.count() == 4
+
+
+def test_closing_during_a_background_send_stops_the_invitations(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from zerodisturb.surveys import notices
+    from zerodisturb.surveys.models import Survey
+
+    monkeypatch.setattr(services, "INLINE_LIMIT", 2)
+    monkeypatch.setattr(services, "BATCH", 1)
+    survey = build_survey(world)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        survey = send_survey(world.bureau, survey, now=SENT)
+    told = notices.tell_enterprises
+
+    def tell_then_close(survey, batch):
+        told(survey, batch)
+        # The bureau closes the survey while the first batch is being sent.
+        Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.CLOSED)
+
+    monkeypatch.setattr(notices, "tell_enterprises", tell_then_close)
+    for callback in callbacks:
+        callback()
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.CLOSED
+    assert survey.invitations.count() == 1  # the batch in flight, and no more

@@ -35,6 +35,7 @@ def _env(database_url: str, var_dir: Path) -> dict:
         DJANGO_SETTINGS_MODULE="zerodisturb.settings",
         DATABASE_URL=database_url,
         ZD_VAR_DIR=str(var_dir),
+        ZD_SECRETS_FILE=str(var_dir / "secrets.json"),
         PY=sys.executable,
     )
     return env

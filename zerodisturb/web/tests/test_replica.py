@@ -115,6 +115,7 @@ def test_a_streaming_replica_serves_routed_reads_and_refuses_writes():
             DATABASE_URL=f"postgres://postgres@127.0.0.1:{p_port}/zd",
             DATABASE_REPLICA_URL=f"postgres://postgres@127.0.0.1:{r_port}/zd",
             ZD_VAR_DIR=str(work / "var"),
+            ZD_SECRETS_FILE=str(work / "secrets.json"),
         )
         probe = subprocess.run(
             [sys.executable, "-m", "zerodisturb.testing.replica_probe"],

@@ -34,13 +34,15 @@ def test_hsts_on_https_requests():
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
-def _production_settings() -> dict:
+def _production_settings(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DJANGO_SETTINGS_MODULE="zerodisturb.settings",
         SECRET_KEY="x" * 30 + "-production-secret-key-with-enough-entropy-0123456789",
         ZD_HTTPS="true",
         ALLOWED_HOSTS="zrq.example.gov.cn",
+        ZD_SECRETS_FILE=str(tmp_path / "secrets.json"),
+        ZD_VAR_DIR=str(tmp_path),
     )
     code = (
         "import django, json; django.setup(); from django.conf import settings as s; "
@@ -55,8 +57,8 @@ def _production_settings() -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_production_settings_use_secure_cookies_hsts_and_a_working_day_session():
-    values = _production_settings()
+def test_production_settings_use_secure_cookies_hsts_and_a_working_day_session(tmp_path):
+    values = _production_settings(tmp_path)
     assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
     assert values["SESSION_COOKIE_HTTPONLY"] and values["SECURE_SSL_REDIRECT"]
     assert values["SECURE_HSTS_SECONDS"] >= 31536000
@@ -90,3 +92,16 @@ def test_sign_in_attempts_are_rate_limited_per_address(county):
     other = Client(REMOTE_ADDR="10.0.0.9")
     ok = other.post("/accounts/login/", {"username": user, "password": PASSWORD})
     assert ok.status_code == 302
+
+
+@override_settings(HTTPS=True)
+def test_rate_limit_key_trusts_only_the_address_our_proxy_appended(rf):
+    from zerodisturb.ratelimit import client_key
+
+    def key(forwarded: str) -> str:
+        return client_key(rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1"))
+
+    # A client inventing a new first entry each time still lands in its own bucket…
+    assert key("1.1.1.1, 203.0.113.7") == key("2.2.2.2, 203.0.113.7") == key("203.0.113.7")
+    # …and two real clients stay apart.
+    assert key("203.0.113.7") != key("203.0.113.8")

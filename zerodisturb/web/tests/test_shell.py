@@ -105,6 +105,9 @@ def test_openapi_schema_is_served(db):
 
 def _manage(*args, env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    if "ZD_VAR_DIR" in env_extra and "ZD_SECRETS_FILE" not in env_extra:
+        # The test's own secrets, not the checkout's file (xdist workers would race to create it).
+        env_extra = {**env_extra, "ZD_SECRETS_FILE": f"{env_extra['ZD_VAR_DIR']}/secrets.json"}
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
