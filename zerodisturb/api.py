@@ -188,6 +188,22 @@ class Page(PaginationBase):
         }
 
 
+class Mapped:
+    """A queryset whose rows `Page` serialises with `fn` — only the rows of the page asked for
+    (a list comprehension over the queryset would serialise every row before slicing)."""
+
+    def __init__(self, queryset, fn):
+        self.queryset, self.fn = queryset, fn
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.fn(row) for row in self.queryset[index]]
+        return self.fn(self.queryset[index])
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+
 def _register_routers() -> None:
     from zerodisturb.accounts.api import router as accounts_router
     from zerodisturb.alerts.api import router as alerts_router

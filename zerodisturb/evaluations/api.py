@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zerodisturb.api import Page
+from zerodisturb.api import Mapped, Page
 from zerodisturb.commissioning.api import named_fields
 from zerodisturb.evaluations import permissions as perms
 from zerodisturb.evaluations import services
@@ -127,7 +127,8 @@ def list_rectifications(request, filters: Query[TicketFilter]):
         qs = qs.filter(status=filters.status)
     if filters.overdue:
         qs = qs.filter(due_on__lt=timezone.localdate()).exclude(status__in=COMPLETED_STATUSES)
-    return [ticket_out(request.user, t) for t in qs.order_by("-opened_at", "-pk")]
+    rows = qs.select_related("evaluation").order_by("-opened_at", "-pk")
+    return Mapped(rows, lambda ticket: ticket_out(request.user, ticket))
 
 
 @router.get("/rectifications/{ticket_id}", response=RectificationOut, summary="差评整改单详情")
