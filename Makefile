@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_ARGS ?=
+# pytest-xdist workers for make test / test-pg (the suite takes ~6 min on SQLite with one).
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-pg lint install system-deps static-deps serve migrate demo clean
 
@@ -51,12 +53,12 @@ run: demo
 
 # pytest exits 5 when it collected nothing: that is a failure here, as is any other non-zero code.
 test: install system-deps
-	@$(PY) -m pytest $(TEST_ARGS); rc=$$?; \
+	@$(PY) -m pytest -n $(TEST_WORKERS) $(TEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "错误：没有收集到任何测试" >&2; fi; exit $$rc
 
 test-pg: install
 	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
-	  $(PY) -m pytest $(TEST_ARGS); rc=$$?; \
+	  $(PY) -m pytest -n $(TEST_WORKERS) $(TEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "错误：没有收集到任何测试" >&2; fi; exit $$rc
 
 lint: install
