@@ -286,3 +286,26 @@ def amend_contract(
         },
     )
     return contract
+
+
+@transaction.atomic
+def end_provider_contracts(
+    actor, provider, reason: str, now: datetime | None = None
+) -> list[Contract]:
+    """End now every running contract of a provider (不满意退出: the judicial bureau's confirmed
+    exit). The caller checks who may do it; each contract ends once, with its audit event."""
+    now = now or timezone.now()
+    ended = []
+    for contract in Contract.objects.select_for_update().filter(
+        provider=provider, ended_at__isnull=True
+    ):
+        claimed = Contract.objects.filter(pk=contract.pk, ended_at__isnull=True).update(
+            ended_at=now
+        )
+        if claimed:
+            contract.ended_at = now
+            record_event(actor, "contract.end", contract, {"reason": reason, "ended_at": now})
+            ended.append(contract)
+    if ended:
+        invalidate("contracts")  # scans judge the contract's state (visits.scancache)
+    return ended

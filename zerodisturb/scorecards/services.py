@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from zerodisturb.accounts.models import User
 from zerodisturb.audit.services import record_event
-from zerodisturb.cachestamps import invalidate
 from zerodisturb.contracts.models import Contract
+from zerodisturb.contracts.services import end_provider_contracts
 from zerodisturb.credentials.models import Credential
 from zerodisturb.credentials.services import revoke_credential
 from zerodisturb.notifications.services import judicial_bureau_supervisors, notify, users_of
@@ -252,21 +252,6 @@ def _decidable(actor, case: ExitCase, reason: str) -> tuple[ExitCase, str]:
     return case, _text(reason, "reason", "理由")
 
 
-def _end_contracts(actor, provider: Organisation, reason: str, now: datetime) -> list[str]:
-    """Every contract of the provider still running ends now (contracts has no such action)."""
-    ended = []
-    for contract in Contract.objects.select_for_update().filter(
-        provider=provider, ended_at__isnull=True
-    ):
-        contract.ended_at = now
-        contract.save(update_fields=["ended_at"])
-        record_event(actor, "contract.end", contract, {"reason": reason, "ended_at": now})
-        ended.append(contract.number)
-    if ended:
-        invalidate("contracts")  # scans judge the contract's state (visits.scancache)
-    return ended
-
-
 def _cancel_planned_visits(actor, provider: Organisation, reason: str) -> list[Visit]:
     planned = (
         Visit.objects.filter(status=VisitStatus.PLANNED)
@@ -304,7 +289,7 @@ def confirm_exit(actor, case: ExitCase, *, reason: str, now: datetime | None = N
     policy = CountyPolicy.for_county(case.county_code)
     excluded_until = _years_later(today, policy.exit_exclusion_years)
     note = f"不满意退出（{case.number}）：{reason}"[:300]
-    ended = _end_contracts(actor, provider, note, now)
+    ended = [c.number for c in end_provider_contracts(actor, provider, note, now)]
     revoked = []
     for credential in Credential.objects.filter(
         provider=provider, status__in=[Credential.Status.ACTIVE, Credential.Status.SUSPENDED]
