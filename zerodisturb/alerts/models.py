@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zerodisturb.alerts.choices import AlertKind
+from zerodisturb.problems.models import ConcernedParties
 
 
-class Alert(models.Model):
+class Alert(ConcernedParties):
     county_code = models.CharField(_("区县代码"), max_length=6, db_index=True)
     number = models.CharField(_("预警编号"), max_length=30, unique=True)
     kind = models.CharField(_("类别"), max_length=24, choices=AlertKind.choices)
@@ -28,38 +29,6 @@ class Alert(models.Model):
     owner = models.ForeignKey(
         "registry.Organisation",
         verbose_name=_("责任单位"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    agency = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("委托机关"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    provider = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("第三方机构"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    enterprise = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("企业"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    locality = models.ForeignKey(
-        "registry.Division",
-        verbose_name=_("属地"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )

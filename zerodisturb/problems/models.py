@@ -26,28 +26,9 @@ class ProblemState(models.TextChoices):
 OPEN_STATES = (ProblemState.OPEN, ProblemState.IN_PROGRESS, ProblemState.ESCALATED)
 
 
-class Problem(models.Model):
-    county_code = models.CharField(_("区县代码"), max_length=6, db_index=True)
-    kind = models.CharField(_("来源"), max_length=12, choices=ProblemKind.choices)
-    # The source record: "<app_label>.<model>" and its primary key.
-    source_type = models.CharField(max_length=60)
-    source_id = models.PositiveBigIntegerField()
-    number = models.CharField(_("编号"), max_length=40, blank=True)
-    title = models.CharField(_("问题"), max_length=200)
-    state = models.CharField(
-        _("状态"), max_length=12, choices=ProblemState.choices, default=ProblemState.OPEN
-    )
-    # The source's own, finer status label (e.g. "待机关回访"), shown next to the state.
-    stage = models.CharField(_("环节"), max_length=40, blank=True)
-    owner = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("责任单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    deadline = models.DateField(_("期限"), null=True, blank=True)
+class ConcernedParties(models.Model):
+    """Whom a problem or an alert concerns: the filters of the pool and of the alert list."""
+
     agency = models.ForeignKey(
         "registry.Organisation",
         verbose_name=_("委托机关"),
@@ -81,6 +62,33 @@ class Problem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    class Meta:
+        abstract = True
+
+
+class Problem(ConcernedParties):
+    county_code = models.CharField(_("区县代码"), max_length=6, db_index=True)
+    kind = models.CharField(_("来源"), max_length=12, choices=ProblemKind.choices)
+    # The source record: "<app_label>.<model>" and its primary key.
+    source_type = models.CharField(max_length=60)
+    source_id = models.PositiveBigIntegerField()
+    number = models.CharField(_("编号"), max_length=40, blank=True)
+    title = models.CharField(_("问题"), max_length=200)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=ProblemState.choices, default=ProblemState.OPEN
+    )
+    # The source's own, finer status label (e.g. "待机关回访"), shown next to the state.
+    stage = models.CharField(_("环节"), max_length=40, blank=True)
+    owner = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateField(_("期限"), null=True, blank=True)
     link = models.CharField(max_length=300, blank=True)
     opened_at = models.DateTimeField(_("发现时间"), db_index=True)
     updated_at = models.DateTimeField(_("更新时间"))
