@@ -225,6 +225,8 @@ def _register_routers() -> None:
     from zerodisturb.visits.public_api import router as public_scan_router
     from zerodisturb.workdays.api import router as calendar_router
 
+    # First: Django tries the API's routes in order, and the gate's scan is the busiest of them.
+    api.add_router("/v1/public/scan/", public_scan_router)
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/registry/", registry_router)
     api.add_router("/v1/audit/", audit_router)
@@ -236,7 +238,6 @@ def _register_routers() -> None:
     api.add_router("/v1/credentials", credentials_router)
     api.add_router("/v1/public/credentials/", public_credentials_router)
     api.add_router("/v1/visits", visits_router)
-    api.add_router("/v1/public/scan/", public_scan_router)
     api.add_router("/v1/evaluations", evaluations_router)
     api.add_router("/v1/complaints", complaints_router)
     api.add_router("/v1/problems", problems_router)

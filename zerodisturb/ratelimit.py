@@ -24,10 +24,10 @@ def allow(scope: str, key: str, limit: int, window_seconds: int = 60) -> bool:
     """Count one hit; False once `limit` hits were counted in the current window."""
     window = int(time.time()) // window_seconds
     name = f"rl:{scope}:{key}:{window}"
-    if cache.add(name, 1, timeout=window_seconds + 5):
-        return True
+    # incr first: after a window's first hit that is the only cache operation.
     try:
         return cache.incr(name) <= limit
-    except ValueError:  # expired between add and incr
-        cache.add(name, 1, timeout=window_seconds + 5)
-        return True
+    except ValueError:  # the window's first hit, or the counter just expired
+        if cache.add(name, 1, timeout=window_seconds + 5):
+            return True
+        return cache.incr(name) <= limit  # another request created it in between

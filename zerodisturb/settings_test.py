@@ -14,3 +14,5 @@ DEBUG = False
 LANGUAGE_CODE = "zh-hans"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Every scan is written before its answer; tests of the batched log switch this on themselves.
+SCAN_LOG_BATCH_MS = 0

@@ -4,7 +4,9 @@ A code is good only if: the signature is ours and the slot is fresh; the visit e
 not cancelled or ended; the credential belongs to the visit and is valid; its contract is filed,
 accepted and in force; and, when an enterprise user scans, the visit is to that enterprise.
 
-The checks read cached facts (scancache); every scan, valid or not, is one INSERT into the log.
+The checks read cached facts (scancache). Every scan goes into the log: a refusal and an
+assignment's first valid scan before the answer, a repeat valid scan within a second, in a batch
+(scanjournal).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -21,6 +24,7 @@ from zerodisturb.credentials.models import Credential
 from zerodisturb.credentials.tokens import TokenRefused, verify
 from zerodisturb.visits import scancache
 from zerodisturb.visits.models import ScanLog, Visit, VisitStaff
+from zerodisturb.visits.scanjournal import ScanJournal
 
 
 @dataclass
@@ -121,23 +125,37 @@ def _insert_sql() -> str:
     return _INSERT[vendor]
 
 
-def _log(result: ScanResult, token: str, actor, now: datetime) -> None:
+def _row(result: ScanResult, token: str, actor, now: datetime) -> list:
     scanned_by = actor.pk if actor is not None and actor.is_authenticated else None
+    return [
+        result.county_code,
+        result.visit_id,
+        result.credential_id,
+        result.valid,
+        result.code,
+        result.message[:200],
+        hashlib.sha256(token.encode("utf-8", "replace")).hexdigest(),
+        scanned_by,
+        connection.ops.adapt_datetimefield_value(now),
+    ]
+
+
+def _log(result: ScanResult, token: str, actor, now: datetime) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            _insert_sql(),
-            [
-                result.county_code,
-                result.visit_id,
-                result.credential_id,
-                result.valid,
-                result.code,
-                result.message[:200],
-                hashlib.sha256(token.encode("utf-8", "replace")).hexdigest(),
-                scanned_by,
-                connection.ops.adapt_datetimefield_value(now),
-            ],
-        )
+        cursor.execute(_insert_sql(), _row(result, token, actor, now))
+
+
+def _write_batch(rows) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(_insert_sql(), rows)
+
+
+journal = ScanJournal(_write_batch)
+
+
+def _batching() -> bool:
+    # Inside a caller's transaction the row belongs to it (it may name a visit not yet committed).
+    return settings.SCAN_LOG_BATCH_MS > 0 and not connection.in_atomic_block
 
 
 def scan(token: str, now: datetime | None = None, actor=None) -> ScanResult:
@@ -145,6 +163,9 @@ def scan(token: str, now: datetime | None = None, actor=None) -> ScanResult:
     now = now or timezone.now()
     token = token or ""
     result, first_valid = _check(token, now, actor)
+    if result.valid and not first_valid and _batching():
+        journal.add(_row(result, token, actor, now))  # a repeat: nothing changes but the count
+        return result
     if not first_valid:
         _log(result, token, actor, now)  # one statement: its own transaction (autocommit)
         return result
