@@ -37,6 +37,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=30, help="timed calls per measurement")
     parser.add_argument("--fresh", action="store_true", help="seed the first step even if seeded")
     parser.add_argument("--skip-seed", action="store_true", help="measure the database as it is")
+    parser.add_argument(
+        "--fast", action="store_true", help="seed_scale --fast (indexes dropped while loading)"
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="seed_scale --jobs")
     return parser.parse_args()
 
 
@@ -161,10 +165,19 @@ def main() -> None:
                 extra = size - have if seeded else size
                 step = ["--counties", str(args.counties), "--visits", str(extra)]
                 step += ["--enterprises", str(max(extra // 10, args.counties)), "--no-rollups"]
+                step += ["--jobs", str(args.jobs), *(["--fast"] if args.fast else [])]
+                t = time.perf_counter()
                 manage("seed_scale", *step, *(["--add"] if seeded else []))
+                print(f"seed_scale {' '.join(step)}: {time.perf_counter() - t:.1f} s", flush=True)
         connection.close()
+        t = time.perf_counter()
         row = measure(county, args.repeat)
         results.append(row)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+                size_text = cursor.fetchone()[0]
+            print(f"measured in {time.perf_counter() - t:.1f} s; database {size_text}", flush=True)
         print(
             f"{row['visits']:>10} visits  {row['events']:>10} events  "
             f"dashboard {row['dashboard_ms']:7.1f} ms  frequency {row['frequency_ms']:6.2f} ms  "
