@@ -5,21 +5,16 @@ from datetime import datetime
 from django.utils import timezone
 from ninja import Schema
 
+from zerodisturb.visits.selectors import shown_lists
 
+
+# The rows of these three lists come from selectors.shown_lists, already shaped as below.
 class PartyOut(Schema):
     agency_id: int
     agency: str
     contract: str
     is_lead: bool
     counts_for_cap: bool
-
-    @staticmethod
-    def resolve_agency(obj) -> str:
-        return obj.agency.name
-
-    @staticmethod
-    def resolve_contract(obj) -> str:
-        return obj.contract.number
 
 
 class StaffOut(Schema):
@@ -28,31 +23,11 @@ class StaffOut(Schema):
     name: str
     provider: str
 
-    @staticmethod
-    def resolve_credential_number(obj) -> str:
-        return obj.credential.number
-
-    @staticmethod
-    def resolve_name(obj) -> str:
-        return obj.credential.person.name
-
-    @staticmethod
-    def resolve_provider(obj) -> str:
-        return obj.credential.provider.name
-
 
 class OfficerOut(Schema):
     person_id: int
     name: str
     agency: str
-
-    @staticmethod
-    def resolve_name(obj) -> str:
-        return obj.person.name
-
-    @staticmethod
-    def resolve_agency(obj) -> str:
-        return obj.party.agency.name
 
 
 class FindingOut(Schema):
@@ -110,20 +85,24 @@ class VisitDetailOut(VisitOut):
     findings: list[FindingOut]
 
     @staticmethod
+    def resolve_is_joint(obj) -> bool:
+        return len(shown_lists(obj).parties) > 1
+
+    @staticmethod
     def resolve_parties(obj):
-        return obj.parties.select_related("agency", "contract")
+        return shown_lists(obj).parties
 
     @staticmethod
     def resolve_staff(obj):
-        return obj.staff.select_related("credential__person", "credential__provider").order_by("pk")
+        return shown_lists(obj).staff
 
     @staticmethod
     def resolve_officers(obj):
-        return obj.officers.select_related("person", "party__agency").order_by("pk")
+        return shown_lists(obj).officers
 
     @staticmethod
     def resolve_findings(obj):
-        return obj.findings.order_by("pk")
+        return shown_lists(obj).findings
 
 
 class PlanOut(Schema):

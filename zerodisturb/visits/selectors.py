@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from zerodisturb.registry.models import CountyPolicy
 from zerodisturb.visits.choices import ACTIVE_STATUSES, VisitKind, VisitStatus
-from zerodisturb.visits.models import Visit
+from zerodisturb.visits.models import Visit, VisitFinding, VisitOfficer, VisitParty, VisitStaff
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,68 @@ class MergeablePair:
     first: Visit
     second: Visit
     days_apart: int
+
+
+@dataclass(frozen=True)
+class ShownLists:
+    """What a visit's detailed answer lists, as the rows it shows."""
+
+    parties: list[dict]
+    staff: list[dict]
+    officers: list[dict]
+    findings: list[VisitFinding]
+
+
+def shown_lists(visit: Visit) -> ShownLists:
+    """The parties, staff, officers and findings of the visit, read once per visit instance.
+
+    Narrow `values_list` rows of the columns shown: a check-in answers with the whole visit, and
+    building model instances of six joined tables (and counting the parties for `is_joint`)
+    cost more than the check-in itself.
+    """
+    lists = visit.__dict__.get("_shown_lists")
+    if lists is None:
+        lists = visit.__dict__["_shown_lists"] = ShownLists(
+            parties=[
+                {
+                    "agency_id": agency_id,
+                    "agency": agency,
+                    "contract": contract,
+                    "is_lead": is_lead,
+                    "counts_for_cap": counts_for_cap,
+                }
+                for agency_id, agency, contract, is_lead, counts_for_cap in (
+                    VisitParty.objects.filter(visit_id=visit.pk)
+                    .order_by("-is_lead", "pk")
+                    .values_list(
+                        "agency_id", "agency__name", "contract__number", "is_lead", "counts_for_cap"
+                    )
+                )
+            ],
+            staff=[
+                {"credential_id": pk, "credential_number": number, "name": name, "provider": org}
+                for pk, number, name, org in (
+                    VisitStaff.objects.filter(visit_id=visit.pk)
+                    .order_by("pk")
+                    .values_list(
+                        "credential_id",
+                        "credential__number",
+                        "credential__person__name",
+                        "credential__provider__name",
+                    )
+                )
+            ],
+            officers=[
+                {"person_id": pk, "name": name, "agency": agency}
+                for pk, name, agency in (
+                    VisitOfficer.objects.filter(visit_id=visit.pk)
+                    .order_by("pk")
+                    .values_list("person_id", "person__name", "party__agency__name")
+                )
+            ],
+            findings=list(VisitFinding.objects.filter(visit_id=visit.pk).order_by("pk")),
+        )
+    return lists
 
 
 def mergeable_pairs(county_code: str, start: date, end: date) -> list[MergeablePair]:

@@ -339,27 +339,51 @@ def can_confirm(actor, visit: Visit) -> bool:
     return _is_party_officer(actor, visit)
 
 
+# What arrivals, departures and the gate change on a visit, re-read when another call won the race.
+# Only these columns: re-reading all of them would also drop the enterprise already loaded.
+_GATE_STATE = (
+    "status",
+    "valid_scan_at",
+    "checked_in_at",
+    "checked_in_by",
+    "checked_out_at",
+    "checked_out_by",
+    "closed_at",
+    "cancelled_reason",
+)
+
+
 @transaction.atomic
 def check_in(actor, visit: Visit, now: datetime | None = None) -> tuple[Visit, bool]:
     """Confirm arrival after a valid scan. Returns (visit, whether this call checked it in)."""
     now = _now(now)
     if not can_confirm(actor, visit):
         raise PermissionDenied("只有该企业的联系人或陪同的政府工作人员可以确认到场。")
-    if (
-        visit.valid_scan_at is None
-        and not Visit.objects.filter(pk=visit.pk, valid_scan_at__isnull=False).exists()
-    ):
-        raise ValidationError({"visit": "请先扫描服务人员手机上的有效二维码"})
+    if visit.checked_in_at is not None and visit.status != VisitStatus.CANCELLED:
+        # Already checked in when read (an arrival is never undone): the other phones at the gate.
+        return visit, False
+    if visit.valid_scan_at is None:
+        # The code may have been scanned after this visit was read.
+        visit.valid_scan_at = (
+            Visit.objects.filter(pk=visit.pk).values_list("valid_scan_at", flat=True).first()
+        )
+        if visit.valid_scan_at is None:
+            raise ValidationError({"visit": "请先扫描服务人员手机上的有效二维码"})
     claimed = Visit.objects.filter(
         pk=visit.pk, checked_in_at__isnull=True, status=VisitStatus.PLANNED
     ).update(checked_in_at=now, checked_in_by=actor, status=VisitStatus.IN_PROGRESS)
-    visit.refresh_from_db()
     if claimed:
+        # This UPDATE alone wrote these columns, so the row need not be read back.
+        visit.checked_in_at, visit.checked_in_by = now, actor
+        visit.status = VisitStatus.IN_PROGRESS
         invalidate(f"visit:{visit.pk}")
         record_event(actor, "visit.check_in", visit, {"at": now})
-    elif visit.status == VisitStatus.CANCELLED:
+        return visit, True
+    # Someone else checked it in, or it was cancelled: answer as it is.
+    visit.refresh_from_db(fields=_GATE_STATE)
+    if visit.status == VisitStatus.CANCELLED:
         raise ValidationError({"visit": "该次入企已取消"})
-    return visit, bool(claimed)
+    return visit, False
 
 
 @transaction.atomic
@@ -370,13 +394,18 @@ def check_out(actor, visit: Visit, now: datetime | None = None) -> tuple[Visit, 
     claimed = Visit.objects.filter(
         pk=visit.pk, checked_out_at__isnull=True, status=VisitStatus.IN_PROGRESS
     ).update(checked_out_at=now, checked_out_by=actor, status=VisitStatus.COMPLETED)
-    visit.refresh_from_db()
     if claimed:
+        if visit.checked_in_at is None:
+            visit.refresh_from_db(fields=_GATE_STATE)  # read before the check-in
+        visit.checked_out_at, visit.checked_out_by = now, actor
+        visit.status = VisitStatus.COMPLETED
         invalidate(f"visit:{visit.pk}")
         record_event(actor, "visit.check_out", visit, {"at": now})
-    elif visit.checked_in_at is None:
+        return visit, True
+    visit.refresh_from_db(fields=_GATE_STATE)
+    if visit.checked_in_at is None:
         raise ValidationError({"visit": "尚未确认到场，不能确认离场"})
-    return visit, bool(claimed)
+    return visit, False
 
 
 def _lead_officer(actor, visit: Visit) -> bool:
