@@ -13,14 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import DecimalField, IntegerField, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, IntegerField, Q, Sum
 
 from zerodisturb.evaluations.anonymity import shown
 from zerodisturb.oversight.catalogue import KPIS, Kpi
 from zerodisturb.oversight.models import EnterpriseVisitMonth, EnterpriseVisitPeriod, KpiMonth
 from zerodisturb.oversight.periods import Period
-from zerodisturb.oversight.sources import COLUMNS, SOURCES
+from zerodisturb.oversight.rollupcache import cached
+from zerodisturb.oversight.sources import COLUMN_SOURCE, COLUMNS, SOURCES
 from zerodisturb.registry.models import CountyPolicy
 from zerodisturb.scorecards.choices import ExitStatus
 from zerodisturb.scorecards.figures import Figures as Scorecard
@@ -60,12 +60,16 @@ class Totals:
     exit: dict = field(default_factory=dict)
 
     def __getitem__(self, key):
-        return self.sums.get(key) or 0
+        if key in COLUMN_SOURCE and key not in self.sums:
+            raise KeyError(f"{key} was not summed for these totals")
+        return self.sums.get(key) or 0  # a sum over no rows is None
 
 
 def _sum(col):
+    # No Coalesce: 0 for None is Totals' job, and wrapping forty sums made compiling the query
+    # cost more than running it.
     out = DecimalField(max_digits=18, decimal_places=2) if col in MONEY else IntegerField()
-    return Coalesce(Sum(col), Value(0), output_field=out)
+    return Sum(col, output_field=out)
 
 
 def _rollups(county: str, start: date, end: date, filters: dict):
@@ -77,34 +81,61 @@ def _rollups(county: str, start: date, end: date, filters: dict):
     return qs
 
 
-def totals(county: str, start: date, end: date, filters: dict) -> Totals:
-    sums = _rollups(county, start, end, filters).aggregate(**{c: _sum(c) for c in COLUMNS})
+# `version` (rollupcache.version()) caches what is read from the rollups; None reads them.
+
+
+def _args(county, start, end, filters, *more) -> tuple:
+    return (county, start, end, sorted(filters.items()), *more)
+
+
+def totals(county: str, start: date, end: date, filters: dict, version=None) -> Totals:
+    sums = cached(
+        version,
+        "totals",
+        _args(county, start, end, filters),
+        lambda: _rollups(county, start, end, filters).aggregate(**{c: _sum(c) for c in COLUMNS}),
+    )
     return Totals(
         sums=sums,
-        enterprises=enterprise_figures(county, start, end, filters),
-        exit=exit_figures(county, start, end, filters),
+        enterprises=enterprise_figures(county, start, end, filters, version),
+        exit=exit_figures(county, start, end, filters),  # exit cases are read as they are
     )
 
 
-def monthly(county: str, start: date, end: date, filters: dict) -> dict[date, Totals]:
-    rows = (
-        _rollups(county, start, end, filters)
-        .values("month")
-        .annotate(**{c: _sum(c) for c in COLUMNS})
-        .order_by("month")
+def monthly(
+    county: str, start: date, end: date, filters: dict, columns=COLUMNS, version=None
+) -> dict[date, Totals]:
+    """Totals per month; `columns` names the rollup columns summed (all by default)."""
+    rows = cached(
+        version,
+        "monthly",
+        _args(county, start, end, filters, columns),
+        lambda: list(
+            _rollups(county, start, end, filters)
+            .values("month")
+            .annotate(**{c: _sum(c) for c in columns})
+            .order_by("month")
+        ),
     )
-    return {r.pop("month"): Totals(sums=r) for r in rows}
+    return {r["month"]: Totals(sums={c: r[c] for c in columns}) for r in rows}
 
 
-def by_dimension(county, start, end, filters, dim: str) -> dict[int, Totals]:
-    rows = (
-        _rollups(county, start, end, filters)
-        .exclude(**{f"{dim}_id": None})
-        .values(f"{dim}_id")
-        .annotate(**{c: _sum(c) for c in COLUMNS})
-        .order_by()
+def by_dimension(
+    county, start, end, filters, dim: str, columns=COLUMNS, version=None
+) -> dict[int, Totals]:
+    rows = cached(
+        version,
+        "by_dimension",
+        _args(county, start, end, filters, dim, columns),
+        lambda: list(
+            _rollups(county, start, end, filters)
+            .exclude(**{f"{dim}_id": None})
+            .values(f"{dim}_id")
+            .annotate(**{c: _sum(c) for c in columns})
+            .order_by()
+        ),
     )
-    return {r.pop(f"{dim}_id"): Totals(sums=r) for r in rows}
+    return {r[f"{dim}_id"]: Totals(sums={c: r[c] for c in columns}) for r in rows}
 
 
 def p95(counts: list[int]) -> int | None:
@@ -130,10 +161,19 @@ def _period_kind(start: date, end: date) -> str | None:
     return None
 
 
-def enterprise_figures(county: str, start: date, end: date, filters: dict) -> dict:
+def enterprise_figures(county: str, start: date, end: date, filters: dict, version=None) -> dict:
     """Per-enterprise visit figures: one row per enterprise of the period when no agency,
     provider or domain is chosen; otherwise from the per-enterprise months of those."""
     threshold = CountyPolicy.for_county(county).frequent_visits_per_quarter
+    return cached(
+        version,
+        "enterprises",
+        _args(county, start, end, filters, threshold),
+        lambda: _enterprise_figures(county, start, end, filters, threshold),
+    )
+
+
+def _enterprise_figures(county, start, end, filters, threshold) -> dict:
     kind = _period_kind(start, end)
     if kind and not any(filters.get(d) for d in ("agency", "provider", "domain")):
         qs = EnterpriseVisitPeriod.objects.filter(county_code=county, kind=kind, start=start)
@@ -164,27 +204,34 @@ def enterprise_figures(county: str, start: date, end: date, filters: dict) -> di
     }
 
 
-def exit_cases(county: str, start: date, end: date, filters: dict, which: str):
-    """Exit cases behind the two exit figures (a small table, read directly)."""
+def _exit_when(which: str, start: date, end: date) -> Q:
+    if which == "warned":
+        return Q(warned_at__date__gte=start, warned_at__date__lte=end)
+    return Q(status=ExitStatus.EXITED, exited_at__date__gte=start, exited_at__date__lte=end)
+
+
+def _exit_base(county: str, filters: dict):
     qs = ExitCase.objects.filter(county_code=county)
     if filters.get("provider") is not None:
         qs = qs.filter(provider_id=filters["provider"])
-    if which == "warned":
-        return qs.filter(warned_at__date__gte=start, warned_at__date__lte=end)
-    return qs.filter(status=ExitStatus.EXITED, exited_at__date__gte=start, exited_at__date__lte=end)
+    return qs
+
+
+def exit_cases(county: str, start: date, end: date, filters: dict, which: str):
+    """Exit cases behind the two exit figures (a small table, read directly)."""
+    return _exit_base(county, filters).filter(_exit_when(which, start, end))
 
 
 def exit_figures(county, start, end, filters) -> dict:
-    return {
-        "providers_warned": exit_cases(county, start, end, filters, "warned")
-        .values("provider_id")
-        .distinct()
-        .count(),
-        "providers_exited": exit_cases(county, start, end, filters, "exited")
-        .values("provider_id")
-        .distinct()
-        .count(),
-    }
+    """Providers warned and providers exited in the period, in one query."""
+    return _exit_base(county, filters).aggregate(
+        providers_warned=Count(
+            "provider_id", distinct=True, filter=_exit_when("warned", start, end)
+        ),
+        providers_exited=Count(
+            "provider_id", distinct=True, filter=_exit_when("exited", start, end)
+        ),
+    )
 
 
 def _scorecard(t: Totals) -> Scorecard:
@@ -282,11 +329,13 @@ class Board:
         return {v.kpi.key: v for v in self.values}
 
 
-def board(county: str, period: Period, filters: dict, county_wide: bool = True) -> Board:
+def board(
+    county: str, period: Period, filters: dict, county_wide: bool = True, version=None
+) -> Board:
     """Every KPI for the period, with the same period of the previous year beside it."""
     prev = period.previous_year()
-    now_t = totals(county, period.start, period.end, filters)
-    prev_t = totals(county, prev.start, prev.end, filters)
+    now_t = totals(county, period.start, period.end, filters, version)
+    prev_t = totals(county, prev.start, prev.end, filters, version)
     values = []
     for kpi in KPIS:
         v = evaluate(kpi, now_t, filters, county_wide)

@@ -9,13 +9,12 @@ from django.utils import timezone
 
 from zerodisturb.commissioning.models import Domain
 from zerodisturb.evaluations.anonymity import shown
+from zerodisturb.oversight import rollupcache
 from zerodisturb.oversight.catalogue import BY_KEY, SECTIONS
 from zerodisturb.oversight.figures import board, by_dimension, compute, monthly
 from zerodisturb.oversight.periods import Period
 from zerodisturb.oversight.rollups import refresh, refreshed_at
 from zerodisturb.registry.models import Division, Organisation
-
-RANKED_BY = "satisfaction_rate"
 
 
 def _iso(value):
@@ -48,8 +47,20 @@ def kpi_rows(b) -> list[dict]:
     ]
 
 
-def _month_series(county, year, filters, scoped: bool = False) -> dict[date, dict]:
-    rows = monthly(county, date(year, 1, 1), date(year, 12, 31), filters)
+RANKED_BY = "satisfaction_rate"
+# The rollup columns the monthly series and the rankings read (satisfaction comes from the
+# evaluation levels through the scorecard, which also reads the rectification clocks).
+EVALUATION_COLUMNS = (*(f"eval_{lv}" for lv in range(1, 6)), "rect_due", "rect_on_time")
+RANKING_COLUMNS = ("visits", "visits_scanned", *EVALUATION_COLUMNS)
+SERIES_COLUMNS = (*RANKING_COLUMNS, "complaints")
+
+
+def _month_series(
+    county, year, filters, scoped: bool = False, until=None, version=None
+) -> dict[date, dict]:
+    """The months of `year` (through the year `until`, in the same query)."""
+    end = date(until or year, 12, 31)
+    rows = monthly(county, date(year, 1, 1), end, filters, SERIES_COLUMNS, version)
     out = {}
     for m, t in rows.items():
         evaluations = sum(t[f"eval_{lv}"] for lv in range(1, 6))
@@ -65,13 +76,12 @@ def _month_series(county, year, filters, scoped: bool = False) -> dict[date, dic
     return out
 
 
-def monthly_rows(county, period: Period, filters, scoped: bool = False) -> list[dict]:
-    this = _month_series(county, period.year, filters, scoped)
-    last = _month_series(county, period.year - 1, filters, scoped)
+def monthly_rows(county, period: Period, filters, scoped: bool = False, version=None) -> list[dict]:
+    series = _month_series(county, period.year - 1, filters, scoped, period.year, version)
     rows = []
     for month in range(1, 13):
-        a = this.get(date(period.year, month, 1), {})
-        b = last.get(date(period.year - 1, month, 1), {})
+        a = series.get(date(period.year, month, 1), {})
+        b = series.get(date(period.year - 1, month, 1), {})
         rows.append(
             {
                 "month": f"{period.year}-{month:02d}",
@@ -85,11 +95,12 @@ def monthly_rows(county, period: Period, filters, scoped: bool = False) -> list[
     return rows
 
 
-def ranking(county, period: Period, filters, dim: str, names: dict) -> list[dict]:
+def ranking(county, period: Period, filters, dim: str, names: dict, version=None) -> list[dict]:
     """Organisations of one dimension with their figures; ranked by satisfaction rate among
     those with enough evaluations behind it (the others are listed unranked)."""
     rows = []
-    for pk, t in by_dimension(county, period.start, period.end, filters, dim).items():
+    totals = by_dimension(county, period.start, period.end, filters, dim, RANKING_COLUMNS, version)
+    for pk, t in totals.items():
         evaluations = sum(t[f"eval_{lv}"] for lv in range(1, 6))
         rate = compute(BY_KEY[RANKED_BY], t)[0] if shown(evaluations) else None
         rows.append(
@@ -114,30 +125,39 @@ def ranking(county, period: Period, filters, dim: str, names: dict) -> list[dict
 
 
 def names_of(county: str) -> dict[str, dict[int, str]]:
-    orgs = Organisation.objects.filter(county_code=county)
-    return {
-        "agency": {o.pk: str(o) for o in orgs.filter(is_agency=True)},
-        "provider": {o.pk: str(o) for o in orgs.filter(kind="provider")},
-        "locality": {
-            d.pk: d.name
-            for d in Division.objects.filter(county_code=county, level__in=LOCALITY_LEVELS)
-        },
-        "domain": {d.pk: d.name for d in Domain.objects.filter(county_code=county)},
+    orgs = Organisation.objects.filter(county_code=county).values_list("pk", "short_name", "name")
+    return {  # an organisation is shown as str(organisation): its short name, else its name
+        "agency": {pk: short or name for pk, short, name in orgs.filter(is_agency=True)},
+        "provider": {pk: short or name for pk, short, name in orgs.filter(kind="provider")},
+        "locality": dict(
+            Division.objects.filter(county_code=county, level__in=LOCALITY_LEVELS).values_list(
+                "pk", "name"
+            )
+        ),
+        "domain": dict(Domain.objects.filter(county_code=county).values_list("pk", "name")),
     }
 
 
 LOCALITY_LEVELS = ("street", "town", "platform")
 
 
-def build(county: str, period: Period, filters: dict, forced: dict | None = None) -> dict:
+def build(
+    county: str, period: Period, filters: dict, forced: dict | None = None, names=None
+) -> dict:
     """The report; `forced` (a scoped viewer's own agency, provider or locality) limits every
-    figure and shows only that organisation's row in the rankings, with its rank."""
+    figure and shows only that organisation's row in the rankings, with its rank. `names` is
+    names_of(county) when the caller has read it already."""
     forced = forced or {}
-    if refreshed_at() is None:  # never built (a fresh install): build once now, then the worker
+    refreshed = refreshed_at()
+    if refreshed is None:  # never built (a fresh install): build once now, then the worker
         refresh()
+        refreshed = refreshed_at()
+    # Read before the figures: a run that ends meanwhile is cached under this older version,
+    # which the next load no longer asks for.
+    version = rollupcache.version(refreshed)
     effective = {**filters, **forced}
-    b = board(county, period, effective, county_wide=not forced)
-    names = names_of(county)
+    b = board(county, period, effective, county_wide=not forced, version=version)
+    names = names or names_of(county)
     out = {
         "county": county,
         "period": {
@@ -149,13 +169,13 @@ def build(county: str, period: Period, filters: dict, forced: dict | None = None
             "label": period.label,
         },
         "filters": {k: v for k, v in effective.items() if v is not None},
-        "refreshed_at": _iso(refreshed_at()),
+        "refreshed_at": _iso(refreshed),
         "kpis": kpi_rows(b),
-        "monthly": monthly_rows(county, period, effective, scoped=bool(forced)),
+        "monthly": monthly_rows(county, period, effective, bool(forced), version),
     }
     for dim, key in (("agency", "agencies"), ("provider", "providers"), ("locality", "localities")):
         # Rank among all organisations of the dimension: drop the viewer's own filter on it.
-        rows = ranking(county, period, {**effective, dim: None}, dim, names[dim])
+        rows = ranking(county, period, {**effective, dim: None}, dim, names[dim], version)
         if forced:
             mine = forced.get(dim)
             total = sum(1 for r in rows if r["rank"] is not None)

@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from zerodisturb.audit.models import AuditEvent
+from zerodisturb.cachestamps import invalidate
 from zerodisturb.oversight.models import (
     EnterpriseVisitMonth,
     EnterpriseVisitPeriod,
@@ -29,6 +30,8 @@ from zerodisturb.oversight.models import (
 from zerodisturb.oversight.sources import COLUMNS, DIMENSIONS, SOURCES
 
 log = logging.getLogger(__name__)
+# Retired by every run, with refreshed_at moved: the figures cached from the rollups (rollupcache).
+CACHE_STAMP = "oversight:rollups"
 Buckets = dict[str, set[date]]
 KEYS = ["_day", *(f"_{d}" for d in DIMENSIONS)]
 
@@ -209,6 +212,7 @@ def rebuild(county: str | None = None, now: datetime | None = None) -> int:
             state.as_of = today
         state.refreshed_at = now
         state.save()
+        invalidate(CACHE_STAMP)
     return done
 
 
@@ -338,6 +342,7 @@ def refresh(now: datetime | None = None) -> int:
         state.as_of = today
         state.refreshed_at = now
         state.save()
+        invalidate(CACHE_STAMP)
     return done
 
 

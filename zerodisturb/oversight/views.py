@@ -81,14 +81,14 @@ def _cards(data, scope, period, filters) -> list[dict]:
 @require_GET
 def dashboard(request):
     scope, period, filters, today = _inputs(request)
-    data = build(scope.county, period, parse_filters(request.GET), scope.forced)
+    names = names_of(scope.county)
+    data = build(scope.county, period, parse_filters(request.GET), scope.forced, names)
     if request.GET.get("format") == "xlsx":
         content = exports.dashboard_xlsx(data)
         record_export(
             request, "oversight:dashboard", _describe(period, filters, scope), len(data["kpis"])
         )
         return _download(content, f"kpi-{scope.county}.xlsx", XLSX)
-    names = names_of(scope.county)
     refreshed = parse_datetime(data["refreshed_at"]) if data["refreshed_at"] else None
     return render(
         request,
