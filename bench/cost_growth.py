@@ -62,9 +62,9 @@ def measure(county: str, repeat: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from zerodisturb.audit.chain import canonical_bytes
+    from zerodisturb.audit.chain import HASHED_FIELDS, canonical_bytes
     from zerodisturb.audit.models import AuditEvent
-    from zerodisturb.audit.verify import _VALUE_FIELDS, verify_chain
+    from zerodisturb.audit.verify import verify_chain
     from zerodisturb.credentials.models import Credential
     from zerodisturb.credentials.services import credential_state
     from zerodisturb.oversight.figures import board
@@ -118,8 +118,8 @@ def measure(county: str, repeat: int) -> dict:
     chain_s = time.perf_counter() - t
     # Raw hashlib over the same bytes: the canonical bytes of every event, built beforehand.
     blobs = [
-        canonical_bytes(dict(zip(_VALUE_FIELDS, row, strict=True)))
-        for row in AuditEvent.objects.order_by("seq").values_list(*_VALUE_FIELDS).iterator(5000)
+        canonical_bytes(dict(zip(HASHED_FIELDS, row, strict=True)))
+        for row in AuditEvent.objects.order_by("seq").values_list(*HASHED_FIELDS).iterator(5000)
     ]
     prev = "0" * 64
     t = time.perf_counter()

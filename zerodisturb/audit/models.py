@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zerodisturb.audit.fields import CanonicalJSONField
+
 GENESIS_HASH = "0" * 64
 
 
@@ -43,7 +45,7 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("对象类型"), max_length=80, db_index=True)
     object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
     object_number = models.CharField(_("编号"), max_length=64, blank=True, db_index=True)
-    payload = models.JSONField(_("变更内容"), default=dict, blank=True)
+    payload = CanonicalJSONField(_("变更内容"), default=dict, blank=True)
     request_id = models.CharField(_("请求ID"), max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)

@@ -8,7 +8,6 @@ the chain head's row lock, one batch per transaction, so `verify_audit` stays gr
 
 from __future__ import annotations
 
-import json
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zerodisturb.accounts.models import User
-from zerodisturb.audit.chain import event_hash
+from zerodisturb.audit.chain import canonical_payload, event_hash
 from zerodisturb.audit.models import AuditEvent, ChainHead
 from zerodisturb.audit.services import _lock_head
 from zerodisturb.demo.scale import CountyBackbone, _bump
@@ -388,7 +387,7 @@ def write_batch(sink: Sink, county: str, b: Batch) -> int:
                 {
                     **e,
                     "id": pk,
-                    "payload": json.dumps(e["payload"], ensure_ascii=False),
+                    "payload": canonical_payload(e["payload"]),
                     "prev_hash": prev_hash,
                     "hash": digest,
                 }

@@ -29,11 +29,10 @@ def test_the_jobs_are_in_the_worker():
 
 
 def escalations(complaint):
-    return list(
-        AuditEvent.objects.filter(action="complaint.escalate", object_id=str(complaint.pk))
-        .order_by("seq")
-        .values_list("payload__cause", flat=True)
-    )
+    events = AuditEvent.objects.filter(action="complaint.escalate", object_id=str(complaint.pk))
+    return [
+        payload["cause"] for payload in events.order_by("seq").values_list("payload", flat=True)
+    ]
 
 
 def test_not_acknowledged_escalates_once_however_often_the_worker_runs(
