@@ -1,6 +1,9 @@
-"""Load: many users scanning visit codes, checking in and loading the dashboard, against gunicorn.
+"""Load: people scanning visit codes, checking in and loading the dashboard, against gunicorn.
 
-    .venv/bin/python bench/load.py [--users 100] [--seconds 30] [--ratio-seconds 20]
+    .venv/bin/python bench/load.py [--users 100] [--seconds 30] [--think 1,3]
+                                   [--warmup-seconds 5] [--saturation-seconds 20]
+                                   [--steps 2,4,8,16,32,64] [--step-seconds 4]
+                                   [--ratio-seconds 20] [--rounds 2]
                                    [--visits 3000] [--enterprises 200] [--database-url URL]
                                    [--workers 2] [--threads 8] [--json FILE]
 
@@ -9,32 +12,47 @@ directory unless --database-url names an existing empty one): one county with a 
 a credential, ENTERPRISES enterprises each with a contact user and an API token, VISITS visits
 today spread over them, one signed code per visit and minute slot, and two supervisors signed in.
 It starts gunicorn on 127.0.0.1 (ZD_BENCH_ENDPOINTS on, the scan rate limit raised so that the
-limiter runs but never refuses) and then runs, with USERS simulated users in client processes
-(asyncio, keep-alive HTTP/1.1 connections, one per user):
+limiter runs but never refuses) and then runs, with simulated users in client processes (asyncio,
+keep-alive HTTP/1.1 connections, one per user), these phases one after the other:
 
-1. the scenario, for --seconds: gate users take the next code of the schedule, where every visit's
-   code comes 2 to 4 times in a row so that several users scan the same code at once; each scans it
-   (GET /api/v1/public/scan/<token>, the answer must be valid) and then checks the visit in as its
-   enterprise's contact (POST /api/v1/visits/<id>/check-in with the contact's API token); the
-   supervisors (USERS/10) load /oversight/ and /api/v1/oversight/kpis with their session,
-   thinking 1-3 s between pages;
-2. the ratio rounds, for --ratio-seconds in alternating rounds: the same users, supervisors as
-   before, gate users scanning codes of the schedule again (distinct tokens, no check-in) in one
-   round and the bare view /bench/bare in the next, so both run under the same load.
+0. the warm-up (--warmup-seconds, 5): the scenario below, left out of the figures (printed
+   apart): a server that has run for a while has loaded its templates and views and cached the
+   scan facts and the dashboard's sums in each worker;
+1. the scenario (--seconds): USERS people who pace like people, as locust users with
+   `wait_time = between(1, 3)` do (--think). A gate user takes the next visit of the schedule,
+   scans its code (GET /api/v1/public/scan/<token>, the answer must be valid), reads the answer
+   for 1-3 s, checks the visit in as its enterprise's contact (POST
+   /api/v1/visits/<id>/check-in with the contact's API token), and turns to the next visit after
+   another 1-3 s. Users arrive over the first 3 s, not all at one instant. Every visit's code
+   comes 2 to 4 times in a row in the schedule, so several users scan and confirm the same visit
+   at once. The supervisors (USERS/10) load /oversight/ and
+   /api/v1/oversight/kpis with their session and wait 1-3 s after each page. Why 1-3 s: it is
+   the usual locust pacing and it is on the hard side for a gate (reading the answer and tapping
+   "confirm" takes longer, and the next visitor rarely arrives within 3 s), so 90 gate users here
+   are more traffic than 90 real gates;
+2. saturation (--saturation-seconds): the gate users with no wait at all (the supervisors paced
+   as before), so requests are always queued: the server's capacity (requests/s of the mix) and
+   the p99 at that capacity;
+3. the step search (--steps, --step-seconds each): only gate users, no wait, 2, 4, 8 … of them,
+   until scan p99 reaches 200 ms: the largest number of back-to-back gate users the server keeps
+   under 200 ms;
+4. the ratio rounds (--ratio-seconds in alternating rounds), a saturation measurement too: the
+   supervisors as before, the gate users with no wait scanning codes of the schedule again
+   (distinct tokens, no check-in) in one round and the bare view /bench/bare in the next.
 
-It prints per endpoint the throughput, p50/p99 and errors, the ratio scan/bare, nproc and the load
-average, then checks the database: exactly one check-in per visit (one `visit.check_in` audit
-event each, and one answer with already=false), one ScanLog row per scan request sent, no 5xx.
-It exits with status 1 if a check fails or a request failed. Goals: no errors, scan p99 under
-200 ms at 100 users, ratio at least 0.7.
+Phases 0-3 each take the visits after the ones the phase before used. For each phase it prints
+per endpoint the throughput, p50/p99 and errors, and the server's CPU per request, with nproc and
+the load average. After gunicorn has stopped (graceful TERM, so that scan-log rows a worker still
+holds are written) it checks the database: exactly one check-in per visit (one `visit.check_in`
+audit event each, and one answer with already=false), one ScanLog row per scan request sent, no
+5xx. It exits with status 1 if a check fails or a request failed. Goals: no errors, scan p99 under
+200 ms at 100 users (the paced scenario), ratio at least 0.7.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import multiprocessing
 import os
 import random
 import shutil
@@ -49,16 +67,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from loadusers import BARE, CHECK_IN, CHECKING_IN, DASHBOARD, KPIS, SCAN, drive  # noqa: E402
 from scan_verify import environment, free_port, server_cpu_seconds  # noqa: E402
 
 GOAL_RATIO, GOAL_P99_MS = 0.7, 200.0
-SCAN, CHECK_IN, DASHBOARD, KPIS, BARE = "scan", "check-in", "dashboard", "kpis", "bare"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=100, help="simulated users (100)")
     parser.add_argument("--seconds", type=float, default=30.0, help="the scenario (30)")
+    parser.add_argument(
+        "--think", default="1,3", help="MIN,MAX seconds people wait between requests (1,3)"
+    )
+    parser.add_argument(
+        "--warmup-seconds", type=float, default=5.0, help="paced, before the scenario (5)"
+    )
+    parser.add_argument(
+        "--saturation-seconds", type=float, default=20.0, help="no-wait gate users (20; 0: skip)"
+    )
+    parser.add_argument(
+        "--steps", default="2,4,8,16,32,64", help="no-wait gate users per step ('': skip)"
+    )
+    parser.add_argument("--step-seconds", type=float, default=4.0, help="each step (4)")
     parser.add_argument(
         "--ratio-seconds", type=float, default=20.0, help="scan vs bare, in total (20; 0: skip)"
     )
@@ -223,205 +254,6 @@ def schedule(visits: list, rng: random.Random) -> list:
     return [v for v in order for _ in range(rng.randint(2, 4))]
 
 
-# --- the client -------------------------------------------------------------------------------
-
-
-class Connection:
-    """One keep-alive HTTP/1.1 connection; the smallest client that keeps the CPU for the server."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.reader = self.writer = None
-
-    async def request(self, method: str, path: str, headers: str = "") -> tuple[int, bytes]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        self.writer.write(
-            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}"
-            f"Content-Length: 0\r\n\r\n".encode()
-        )
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        fields = {}
-        for line in lines[1:]:
-            if ":" in line:
-                name, value = line.split(":", 1)
-                fields[name.strip().lower()] = value.strip()
-        if "content-length" in fields:
-            body = await self.reader.readexactly(int(fields["content-length"]))
-        elif fields.get("transfer-encoding") == "chunked":
-            body = b""
-            while size := int((await self.reader.readuntil(b"\r\n")).strip(), 16):
-                body += (await self.reader.readexactly(size + 2))[:-2]
-            await self.reader.readuntil(b"\r\n")
-        else:
-            body = await self.reader.read()
-            fields["connection"] = "close"
-        if fields.get("connection", "").lower() == "close":
-            self.close()
-        return status, body
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
-
-
-class Stats:
-    def __init__(self):
-        self.latencies: dict[str, list[float]] = defaultdict(list)
-        self.errors: Counter = Counter()
-        self.server_errors: Counter = Counter()
-        self.samples: dict[str, str] = {}
-        self.claims: Counter = Counter()  # visit id -> answers with already=false
-        self.check_ins: set[int] = set()
-
-    def add(self, name: str, began: float, ok: bool, status: int, body: bytes) -> None:
-        self.latencies[name].append(time.perf_counter() - began)
-        if not ok:
-            self.errors[name] += 1
-            self.samples.setdefault(name, f"{status} {body[:300]!r}")
-        if status >= 500:
-            self.server_errors[name] += 1
-
-
-async def call(conn: Connection, stats: Stats, name: str, method, path, headers="", check=None):
-    began = time.perf_counter()
-    try:
-        status, body = await conn.request(method, path, headers)
-    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
-        conn.close()
-        stats.add(name, began, False, 0, repr(exc).encode())
-        return None
-    ok = status == 200 and (check is None or check(body))
-    stats.add(name, began, ok, status, body)
-    return body if ok else None
-
-
-def _valid(body: bytes) -> bool:
-    return body.startswith(b'{"valid": true')
-
-
-def code_now(codes: list, slot_seconds: int) -> str:
-    slot = int(time.time()) // slot_seconds
-    return next((t for s, t in codes if s >= slot), codes[-1][1])
-
-
-async def gate_user(port, stats, jobs, codes, stop, *, check_in: bool, path_of=None):
-    from zerodisturb.credentials.tokens import SLOT_SECONDS
-
-    conn = Connection(port)
-    while path_of is not None and time.monotonic() < stop:
-        # The bare round: the same users, the yardstick view instead (no schedule to run out of).
-        await call(conn, stats, BARE, "GET", path_of, check=lambda b: b.startswith(b'{"'))
-    while time.monotonic() < stop and jobs:
-        visit_id, api_token = jobs.pop()
-        token = code_now(codes[visit_id], SLOT_SECONDS)
-        body = await call(conn, stats, SCAN, "GET", f"/api/v1/public/scan/{token}", check=_valid)
-        if body is None or not check_in:
-            continue
-        body = await call(
-            conn,
-            stats,
-            CHECK_IN,
-            "POST",
-            f"/api/v1/visits/{visit_id}/check-in",
-            f"Authorization: Bearer {api_token}\r\n",
-            check=lambda b: b'"already":' in b.replace(b'": ', b'":'),
-        )
-        if body is not None:
-            stats.check_ins.add(visit_id)
-            if b'"already":false' in body.replace(b'": ', b'":'):
-                stats.claims[visit_id] += 1
-    conn.close()
-
-
-async def supervisor(port, stats, session, stop, rng):
-    conn = Connection(port)
-    cookie = f"Cookie: sessionid={session}\r\n"
-    while time.monotonic() < stop:
-        await call(conn, stats, DASHBOARD, "GET", "/oversight/", cookie)
-        await call(conn, stats, KPIS, "GET", "/api/v1/oversight/kpis", cookie)
-        await asyncio.sleep(min(rng.uniform(1.0, 3.0), max(0.0, stop - time.monotonic())))
-    conn.close()
-
-
-def client_process(index, port, phase, plan, seconds, out) -> None:
-    """One client process: its share of the users for one phase, figures sent back to `out`."""
-    sys.path.insert(0, str(ROOT))
-    rng = random.Random(plan["seed"] * 1000 + index)
-    stats = Stats()
-
-    async def run():
-        stop = time.monotonic() + seconds
-        jobs = list(reversed(plan["jobs"]))  # pop() takes them in schedule order
-        users = [
-            gate_user(
-                port,
-                stats,
-                jobs,
-                plan["codes"],
-                stop,
-                check_in=phase == "scenario",
-                path_of="/bench/bare" if phase == "bare" else None,
-            )
-            for _ in range(plan["gate_users"])
-        ]
-        users += [supervisor(port, stats, s, stop, rng) for s in plan["sessions"]]
-        await asyncio.gather(*users)
-        return len(jobs)
-
-    left = asyncio.run(run())
-    out.put(
-        {
-            "latencies": dict(stats.latencies),
-            "errors": dict(stats.errors),
-            "server_errors": dict(stats.server_errors),
-            "samples": stats.samples,
-            "claims": dict(stats.claims),
-            "check_ins": sorted(stats.check_ins),
-            "jobs_left": left,
-        }
-    )
-
-
-def drive(port, phase, plans, seconds) -> dict:
-    """Run one phase with every client process at once; the merged figures."""
-    ctx = multiprocessing.get_context("fork")
-    out = ctx.Queue()
-    procs = [
-        ctx.Process(target=client_process, args=(i, port, phase, plan, seconds, out))
-        for i, plan in enumerate(plans)
-    ]
-    began = time.monotonic()
-    for proc in procs:
-        proc.start()
-    parts = [out.get() for _ in procs]
-    for proc in procs:
-        proc.join()
-    merged = {
-        "seconds": time.monotonic() - began,
-        "latencies": defaultdict(list),
-        "errors": Counter(),
-        "server_errors": Counter(),
-        "samples": {},
-        "claims": Counter(),
-        "check_ins": set(),
-        "jobs_left": 0,
-    }
-    for part in parts:
-        for name, values in part["latencies"].items():
-            merged["latencies"][name] += values
-        merged["errors"].update(part["errors"])
-        merged["server_errors"].update(part["server_errors"])
-        merged["samples"].update(part["samples"])
-        merged["claims"].update(part["claims"])
-        merged["check_ins"].update(part["check_ins"])
-        merged["jobs_left"] += part["jobs_left"]
-    return merged
-
-
 def figures(name: str, latencies: list[float], errors: int, seconds: float) -> dict:
     every = sorted(latencies)
     n = len(every)
@@ -460,6 +292,7 @@ def start_server(env, port, args, workdir):
         f"--worker-connections={max(1000, 2 * args.users)}",
         "--backlog=2048",
         "--log-level=warning",
+        "--graceful-timeout=30",
     ]
     log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 (closed with the process)
     server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
@@ -481,6 +314,8 @@ def plans_for(world: dict, args, rng: random.Random) -> list[dict]:
     supervisors = args.supervisors if args.supervisors >= 0 else max(1, args.users // 10)
     gate_users = args.users - supervisors
     clients = max(1, min(args.clients, gate_users or 1))
+    low, high = (float(x) for x in args.think.split(","))
+    think = (low, high)
     plans = []
     for i in range(clients):
         visits = world["visits"][i::clients]
@@ -491,6 +326,7 @@ def plans_for(world: dict, args, rng: random.Random) -> list[dict]:
                 "jobs": schedule(visits, rng),
                 "codes": {v: world["codes"][v] for v, _t in visits},
                 "gate_users": gate_users // clients + (i < gate_users % clients),
+                "think": think,
                 "sessions": [
                     world["sessions"][k % len(world["sessions"])]
                     for k in range(i, supervisors, clients)
@@ -530,6 +366,110 @@ def check_database(world: dict, scans_sent: int, claims: Counter, checked: set) 
     return problems
 
 
+class Run:
+    """The phases against one server: figures per phase, and what the checks need afterwards."""
+
+    def __init__(self, server, port, plans):
+        self.server, self.port, self.plans = server, port, plans
+        self.scans_sent = 0
+        self.claims: Counter = Counter()
+        self.check_ins: set[int] = set()
+        self.server_errors: Counter = Counter()
+        self.samples: dict = {}
+        self.errors = 0
+
+    def phase(self, phase: str, seconds: float, plans=None) -> tuple[dict, float]:
+        """Drive one phase; (merged figures, server CPU seconds it took)."""
+        cpu = server_cpu_seconds(self.server)
+        got = drive(self.port, phase, plans or self.plans, seconds)
+        cpu = server_cpu_seconds(self.server) - cpu
+        self.scans_sent += len(got["latencies"][SCAN])
+        self.claims.update(got["claims"])
+        self.check_ins |= got["check_ins"]
+        self.server_errors.update(got["server_errors"])
+        self.samples.update(got["samples"])
+        self.errors += sum(got["errors"].values())
+        if phase in CHECKING_IN and got["jobs_left"] == 0:
+            print(f"WARNING: {phase}: the schedule ran out before the time was up (--visits)")
+        return got, cpu
+
+    def rows(self, got: dict, names, cpu: float) -> list[dict]:
+        rows = [
+            figures(n, got["latencies"][n], got["errors"][n], got["seconds"])
+            for n in names
+            if got["latencies"][n]
+        ]
+        total = sum(r["requests"] for r in rows)
+        for r in rows:
+            r["server_cpu_ms_per_request_of_phase"] = 1000 * cpu / max(1, total)
+        return rows
+
+
+def all_requests(got: dict, seconds: float) -> dict:
+    return figures(
+        "all", [x for v in got["latencies"].values() for x in v], 0, seconds or got["seconds"]
+    )
+
+
+def step_search(run: Run, steps: list[int], seconds: float) -> list[dict]:
+    """No-wait gate users only, more each step, until scan p99 reaches the goal."""
+    found = []
+    for users in steps:
+        plans = [
+            dict(p, gate_users=users // len(run.plans) + (i < users % len(run.plans)), sessions=[])
+            for i, p in enumerate(run.plans)
+        ]
+        got, _cpu = run.phase("saturation", seconds, plans)
+        for plan, used in zip(run.plans, plans, strict=True):
+            plan["jobs"] = used["jobs"]
+        scan = figures(SCAN, got["latencies"][SCAN], got["errors"][SCAN], got["seconds"])
+        if got["jobs_left"] == 0:
+            print(f"  step {users:3d} gate users: the schedule ran out, no more steps (--visits)")
+            break
+        found.append({"gate_users": users, **scan})
+        print(f"  step {users:3d} gate users:" + line(scan)[len(SCAN) + 13 :])
+        if scan["errors"] or scan["p99_ms"] >= GOAL_P99_MS:
+            break
+    return found
+
+
+def ratio_rounds(run: Run, args) -> list[dict]:
+    rounds = defaultdict(lambda: {"latencies": [], "errors": 0, "seconds": 0.0, "cpu": 0.0})
+    each = args.ratio_seconds / (2 * max(1, args.rounds))
+    kept = [p["jobs"] for p in run.plans]
+    for r in range(max(1, args.rounds)):
+        for phase in ("scan", "bare"):
+            for plan in run.plans:  # a fresh order of the same visits in every round
+                plan["jobs"] = schedule(plan["visits"], random.Random(r))
+            got, cpu = run.phase(phase, each)
+            name = SCAN if phase == "scan" else BARE
+            bucket = rounds[name]
+            bucket["latencies"] += got["latencies"][name]
+            bucket["errors"] += got["errors"][name]
+            bucket["seconds"] += got["seconds"]
+            bucket["cpu"] += cpu
+            for other in (DASHBOARD, KPIS):
+                rounds[f"{other} ({name} round)"]["latencies"] += got["latencies"][other]
+                rounds[f"{other} ({name} round)"]["errors"] += got["errors"][other]
+                rounds[f"{other} ({name} round)"]["seconds"] += got["seconds"]
+    for plan, jobs in zip(run.plans, kept, strict=True):
+        plan["jobs"] = jobs
+    out = []
+    for name, b in rounds.items():
+        f = figures(name, b["latencies"], b["errors"], b["seconds"])
+        if b["cpu"]:
+            f["server_cpu_ms"] = 1000 * b["cpu"] / max(1, f["requests"])
+        out.append(f)
+    return out
+
+
+def print_phase(title: str, rows: list[dict]) -> None:
+    cpu = rows[0]["server_cpu_ms_per_request_of_phase"] if rows else 0.0
+    print(f"{title} (server CPU {cpu:.2f} ms/request; load average {os.getloadavg()[0]:.2f}):")
+    for f in rows:
+        print(line(f))
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     rng = random.Random(args.seed)
@@ -546,65 +486,64 @@ def main(argv=None) -> int:
     )
     port = free_port()
     server = start_server(env, port, args, workdir)
-    results, problems, rows = {}, [], []
+    results: dict = {}
+    endpoints = (SCAN, CHECK_IN, DASHBOARD, KPIS)
     try:
-        plans = plans_for(world, args, rng)
-        cpu = server_cpu_seconds(server)
-        scenario = drive(port, "scenario", plans, args.seconds)
-        cpu_scenario = server_cpu_seconds(server) - cpu
-        scans_sent = len(scenario["latencies"][SCAN])
-        if scenario["jobs_left"] == 0:
-            print("WARNING: every visit of the schedule was scanned before the time was up")
-        for name in (SCAN, CHECK_IN, DASHBOARD, KPIS):
-            rows.append(
-                figures(
-                    name,
-                    scenario["latencies"][name],
-                    scenario["errors"][name],
-                    scenario["seconds"],
-                )
-            )
-        results["scenario"] = rows
-        ratio_rows = []
+        run = Run(server, port, plans_for(world, args, rng))
+        if args.warmup_seconds > 0:
+            got, cpu = run.phase("warm-up", args.warmup_seconds)
+            results["warmup"] = run.rows(got, endpoints, cpu)
+        got, cpu = run.phase("scenario", args.seconds)
+        results["scenario"] = run.rows(got, endpoints, cpu)
+        results["scenario_all"] = all_requests(got, 0)
+        results["visits_checked_in_paced"] = len(got["check_ins"])
+        if args.saturation_seconds > 0:
+            got, cpu = run.phase("saturation", args.saturation_seconds)
+            results["saturation"] = run.rows(got, endpoints, cpu)
+            results["capacity"] = all_requests(got, 0)
+        steps = [int(n) for n in args.steps.split(",") if n.strip()]
+        if steps and args.step_seconds > 0:
+            results["steps"] = step_search(run, steps, args.step_seconds)
         if args.ratio_seconds > 0:
-            rounds = defaultdict(lambda: {"latencies": [], "errors": 0, "seconds": 0.0, "cpu": 0.0})
-            each = args.ratio_seconds / (2 * max(1, args.rounds))
-            for r in range(max(1, args.rounds)):
-                for phase in ("scan", "bare"):
-                    for plan in plans:  # a fresh order of the same visits in every round
-                        plan["jobs"] = schedule(plan["visits"], random.Random(r))
-                    cpu = server_cpu_seconds(server)
-                    got = drive(port, phase, plans, each)
-                    name = SCAN if phase == "scan" else BARE
-                    bucket = rounds[name]
-                    bucket["latencies"] += got["latencies"][name]
-                    bucket["errors"] += got["errors"][name]
-                    bucket["seconds"] += got["seconds"]
-                    bucket["cpu"] += server_cpu_seconds(server) - cpu
-                    for other in (DASHBOARD, KPIS):
-                        rounds[f"{other} ({name} round)"]["latencies"] += got["latencies"][other]
-                        rounds[f"{other} ({name} round)"]["errors"] += got["errors"][other]
-                        rounds[f"{other} ({name} round)"]["seconds"] += got["seconds"]
-                    scans_sent += len(got["latencies"][SCAN])
-                    scenario["server_errors"].update(got["server_errors"])
-                    scenario["samples"].update(got["samples"])
-            for name, b in rounds.items():
-                f = figures(name, b["latencies"], b["errors"], b["seconds"])
-                if b["cpu"]:
-                    f["server_cpu_ms"] = 1000 * b["cpu"] / max(1, f["requests"])
-                ratio_rows.append(f)
-            results["ratio_rounds"] = ratio_rows
+            results["ratio_rounds"] = rows = ratio_rounds(run, args)
+            by = {f["endpoint"]: f for f in rows}
+            bare = by.get(BARE, {}).get("rps")
+            results["ratio"] = by[SCAN]["rps"] / bare if bare and SCAN in by else 0.0
     finally:
+        # Graceful: workers finish their requests and flush what they hold before they exit.
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    problems += check_database(world, scans_sent, scenario["claims"], scenario["check_ins"])
-    errors = sum(f["errors"] for f in rows + ratio_rows)
-    five_xx = sum(scenario["server_errors"].values())
-    if errors:
-        problems.append(f"{errors} failed requests, e.g. {scenario['samples']}")
+        server.wait(timeout=60)
+    # Only now, with every worker gone, are all scan-log rows written.
+    problems = check_database(world, run.scans_sent, run.claims, run.check_ins)
+    five_xx = sum(run.server_errors.values())
+    if run.errors:
+        problems.append(f"{run.errors} failed requests, e.g. {run.samples}")
     if five_xx:
         problems.append(f"{five_xx} answers 5xx")
+    report(args, env, run, results, problems)
+    if five_xx:
+        log = (workdir / "gunicorn.log").read_text(errors="replace").splitlines()
+        print("gunicorn log (end):", *log[-40:], sep="\n  ")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    **results,
+                    "scans_sent": run.scans_sent,
+                    "visits_checked_in": len(run.check_ins),
+                    "problems": problems,
+                    "nproc": os.cpu_count(),
+                    "load": os.getloadavg(),
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 1 if problems else 0
 
+
+def report(args, env, run: Run, results: dict, problems: list[str]) -> None:
     load = os.getloadavg()
     supervisors = args.supervisors if args.supervisors >= 0 else max(1, args.users // 10)
     print(f"machine: nproc={os.cpu_count()} load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -615,54 +554,56 @@ def main(argv=None) -> int:
     )
     print(
         f"users: {args.users} ({args.users - supervisors} at gates, {supervisors} supervisors) "
-        f"in {len(plans)} client processes"
+        f"in {len(run.plans)} client processes; people wait {args.think.replace(',', '-')} s"
     )
-    print(
-        f"scenario ({scenario['seconds']:.1f} s; {len(scenario['check_ins'])} visits checked in, "
-        f"server CPU {1000 * cpu_scenario / max(1, sum(f['requests'] for f in rows)):.2f} "
-        f"ms/request):"
+    if "warmup" in results:
+        print_phase(
+            f"0. warm-up, the scenario's first {args.warmup_seconds:g} s (not in the figures below)",
+            results["warmup"],
+        )
+    scenario = results["scenario"]
+    print_phase(
+        f"1. scenario, paced like people ({args.seconds:g} s, "
+        f"{results['visits_checked_in_paced']} visits checked in)",
+        scenario,
     )
-    for f in rows:
-        print(line(f))
-    ratio = None
-    if ratio_rows:
-        print(f"ratio rounds ({args.rounds} x scan then bare, {args.ratio_seconds:g} s in all):")
-        for f in ratio_rows:
+    if "saturation" in results:
+        print_phase(
+            f"2. saturation: gate users with no wait ({args.saturation_seconds:g} s)",
+            results["saturation"],
+        )
+        cap = results["capacity"]
+        print(
+            f"  capacity: {cap['rps']:.1f} req/s of the mix, p50 {cap['p50_ms']:.1f} ms, "
+            f"p99 {cap['p99_ms']:.1f} ms"
+        )
+    if "steps" in results:
+        print(f"3. step search: no-wait gate users only, {args.step_seconds:g} s per step")
+        steps = results["steps"]
+        good = [s["gate_users"] for s in steps if s["p99_ms"] < GOAL_P99_MS and not s["errors"]]
+        best = f"{max(good)}" if good else "none of the steps"
+        if good and max(good) == steps[-1]["gate_users"]:
+            best += " (the largest step tried)"
+        print(f"  largest number of no-wait gate users with scan p99 < {GOAL_P99_MS:g} ms: {best}")
+    ratio = results.get("ratio")
+    if results.get("ratio_rounds"):
+        print(f"4. ratio rounds ({args.rounds} x scan then bare, {args.ratio_seconds:g} s in all):")
+        for f in results["ratio_rounds"]:
             extra = f"  server CPU {f['server_cpu_ms']:.2f} ms/req" if "server_cpu_ms" in f else ""
             print(line(f) + extra)
-        by = {f["endpoint"]: f for f in ratio_rows}
-        ratio = by[SCAN]["rps"] / by[BARE]["rps"] if by[BARE]["rps"] else 0.0
         print(f"ratio scan / bare = {ratio:.2f} (goal >= {GOAL_RATIO})")
-    scan_p99 = rows[0]["p99_ms"]
+    scan_p99 = next((f["p99_ms"] for f in scenario if f["endpoint"] == SCAN), 0.0)
     print(
-        f"goals: errors {errors} (0), scan p99 {scan_p99:.1f} ms (< {GOAL_P99_MS:g}), "
-        f"ratio {ratio if ratio is None else round(ratio, 2)} (>= {GOAL_RATIO})"
+        f"goals: errors {run.errors} (0), scan p99 at {args.users} paced users {scan_p99:.1f} ms "
+        f"(< {GOAL_P99_MS:g}), ratio {ratio if ratio is None else round(ratio, 2)} "
+        f"(>= {GOAL_RATIO})"
     )
-    print(f"checks: ScanLog rows = {scans_sent} scans sent; one check-in per visit; no 5xx")
+    print(
+        f"checks (after gunicorn stopped): ScanLog rows = {run.scans_sent} scans sent; "
+        f"one check-in per visit ({len(run.check_ins)} visits); no 5xx"
+    )
     for problem in problems:
         print(f"FAILED: {problem}")
-    if five_xx:
-        log = (workdir / "gunicorn.log").read_text(errors="replace").splitlines()
-        print("gunicorn log (end):", *log[-40:], sep="\n  ")
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "scenario": rows,
-                    "ratio_rounds": ratio_rows,
-                    "ratio": ratio,
-                    "scans_sent": scans_sent,
-                    "visits_checked_in": len(scenario["check_ins"]),
-                    "problems": problems,
-                    "nproc": os.cpu_count(),
-                    "load": load,
-                },
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
-    shutil.rmtree(workdir, ignore_errors=True)
-    return 1 if problems else 0
 
 
 if __name__ == "__main__":
