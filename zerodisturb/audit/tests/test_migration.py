@@ -13,7 +13,7 @@ from zerodisturb.audit.models import GENESIS_HASH
 from zerodisturb.audit.verify import verify_chain
 
 BEFORE = [("audit", "0003_partition_by_year")]
-AFTER = [("audit", "0004_payload_canonical_text")]
+AFTER = [("audit", "0005_chain_walk_index")]
 # Key order, spacing and nesting that a jsonb or SQLite JSON column writes in its own way.
 PAYLOADS = [
     {"z": 1, "a": ["中文", 1.5, None, True], "m": {"y": '换\n行"引号"', "b": -2}},
