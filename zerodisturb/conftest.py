@@ -110,12 +110,19 @@ def build_county(code: str = "330282", name: str = "慈溪市") -> County:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(monkeypatch):
     """Each test starts with an empty cache: rate-limit windows and cached answers of one test
-    must not leak into the next one run by the same process."""
+    must not leak into the next one run by the same process. The rate limiter's clock stands
+    still, so a test's hits never straddle two windows (a minute boundary mid-test)."""
+    import time
+
     from django.core.cache import cache
 
+    from zerodisturb import ratelimit
+
     cache.clear()
+    frozen = time.time()
+    monkeypatch.setattr(ratelimit, "clock", lambda: frozen)
     yield
 
 
