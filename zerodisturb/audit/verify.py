@@ -157,11 +157,18 @@ def _walk_in_postgres(head_seq: int) -> tuple[ChainReport | None, int, str, int]
     return (None, *last) if last else (None, 0, GENESIS_HASH, None)
 
 
-def verify_chain(batch_size: int = 5000) -> ChainReport:
+def verify_chain(batch_size: int = 5000, full: bool = False) -> ChainReport:
+    """The chain checked from genesis to the head.
+
+    On PostgreSQL the database re-hashes every event whenever it is written (the generated
+    `row_hash`), so the routine check compares hashes and links in one query. `full=True` re-hashes
+    every event here in Python instead, trusting nothing the database computed
+    (`verify_audit --full`; slower, for the periodic or forensic check).
+    """
     # The head and its events commit together, so events past the head we read first are appends
     # that happened during the walk; they are checked on the next run.
     head_seq, head_hash = _head()
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not full:
         broken, checked, prev_hash, last_id = _walk_in_postgres(head_seq)
     else:
         broken, checked, prev_hash, last_id = _walk_in_python(head_seq, batch_size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +12,7 @@ from django.db.utils import DatabaseError
 from django.utils import timezone
 
 from zerodisturb.audit.models import AuditEvent
+from zerodisturb.audit.services import record_event
 from zerodisturb.audit.verify import verify_chain
 from zerodisturb.evaluations.models import Evaluation
 from zerodisturb.notifications.models import Notification
@@ -132,3 +134,18 @@ def test_partitions_made_ahead_take_rows_out_of_the_default():
     assert rows("SELECT count(*) FROM visits_visit_default") == [(0,)]
     assert rows(f"SELECT count(*) FROM visits_visit_y{far}") == [(1,)]
     assert Visit.objects.get(pk=visit.pk).window_start == when
+
+
+def test_audit_events_leave_the_default_partition_and_the_chain_still_holds():
+    # The audit table has a generated column (row_hash): moving rows must let it be recomputed.
+    far = date.today().year + 6
+    when = timezone.make_aware(datetime(far, 3, 1, 12))
+    with mock.patch("zerodisturb.audit.services.timezone.now", return_value=when):
+        with transaction.atomic():  # a clock gone wrong: a year with no partition yet
+            event = record_event(None, "test.future", None, {"i": 1}, object_type="test.thing")
+    assert rows("SELECT count(*) FROM audit_auditevent_default WHERE id = %s", [event.pk]) == [(1,)]
+    created = ensure_partitions(connection, years_ahead=6)
+    assert f"audit_auditevent_y{far}" in created
+    assert rows(f"SELECT count(*) FROM audit_auditevent_y{far}") == [(1,)]
+    assert rows("SELECT count(*) FROM audit_auditevent_default") == [(0,)]
+    assert verify_chain().ok and verify_chain(full=True).ok
