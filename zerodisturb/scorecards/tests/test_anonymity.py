@@ -1,8 +1,17 @@
 """Below five evaluations the rated see no evaluation figure at all; supervisors see them."""
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from zerodisturb.scorecards.tests.scenario import evaluate, evaluations, moment
+
+
+def _recent(days_ago: int):
+    """A day inside the scorecard's rolling 12 months, which end on the real today."""
+    day = timezone.localdate() - timedelta(days=days_ago)
+    return moment(day.year, day.month, day.day)
 
 
 def _card(client, org):
@@ -10,7 +19,7 @@ def _card(client, org):
 
 
 def test_four_evaluations_hidden_from_provider_and_agency(visit_world, as_role):
-    evaluations(visit_world, {2: 3, 5: 1}, moment(2025, 12, 10))  # inside any 12-month window
+    evaluations(visit_world, {2: 3, 5: 1}, _recent(30))
     provider = visit_world.county.orgs["provider"]
     agency = visit_world.county.orgs["agency"]
     for role, org in (("provider_admin", provider), ("agency_officer", agency)):
@@ -27,8 +36,8 @@ def test_four_evaluations_hidden_from_provider_and_agency(visit_world, as_role):
 
 
 def test_five_evaluations_shown(visit_world, as_role):
-    evaluations(visit_world, {5: 4}, moment(2025, 12, 10))
-    evaluate(visit_world, 2, moment(2025, 12, 11))
+    evaluations(visit_world, {5: 4}, _recent(30))
+    evaluate(visit_world, 2, _recent(29))
     provider = visit_world.county.orgs["provider"]
     page = _card(as_role("provider_admin"), provider)
     assert "80.00%" in page

@@ -18,19 +18,39 @@ from zerodisturb.roles import Role
 from zerodisturb.testing.commissioning import (
     PDF,
     Panel,
-    accepted_contract,
-    approved_item,
     at,
     contract_data,
     decide,
     submitted_item,
 )
+from zerodisturb.testing.during import contract_in_force
 from zerodisturb.testing.factories import PersonFactory, UserFactory
 from zerodisturb.visits.services import approve_visit_plan
 
 V1 = "/api/v1"
 PURPOSE = "随同执法人员开展消防安全隐患排查，提供技术咨询和风险提示"
 SUBMITTED, DECIDED, SIGNED = at(2026, 3, 2), at(2026, 3, 10), at(2026, 3, 21)
+
+
+def current_dates() -> tuple[dict, dict]:
+    """The item's period and the contract's term around the real today (as contract_in_force's):
+    the API acts at the real now (live codes, public scans, "valid today"), so the contracts,
+    credentials and plans are current whenever the suite runs."""
+    today = timezone.localdate()
+    period = {
+        "period_start": (today - timedelta(days=40)).isoformat(),
+        "period_end": (today + timedelta(days=200)).isoformat(),
+    }
+    term = {
+        "term_start": (today - timedelta(days=30)).isoformat(),
+        "term_end": (today + timedelta(days=150)).isoformat(),
+    }
+    return period, term
+
+
+def this_year_plan(panel: Panel, agency):
+    year = timezone.localdate().year
+    return approve_visit_plan(panel.supervisor, agency, year, f"{year}年度入企服务计划")
 
 
 @dataclass
@@ -66,8 +86,7 @@ def credential(panel: Panel, contract, person):
 
 
 def lead_side(panel: Panel, with_credential: bool = True) -> Side:
-    item = approved_item(panel, SUBMITTED, DECIDED)
-    contract = accepted_contract(panel, item, SIGNED)
+    contract = contract_in_force(panel)
     agency = panel.county.orgs["agency"]
     person, user = escort(agency, "escort_agency")
     return Side(
@@ -76,12 +95,13 @@ def lead_side(panel: Panel, with_credential: bool = True) -> Side:
         credential=credential(panel, contract, panel.county.staff) if with_credential else None,
         escort=person,
         escort_user=user,
-        plan=approve_visit_plan(panel.supervisor, agency, 2026, "2026年度入企服务计划"),
+        plan=this_year_plan(panel, agency),
     )
 
 
 def other_side(panel: Panel) -> Side:
     orgs, officer = panel.county.orgs, panel.other_officer
+    period, term = current_dates()
     item = submitted_item(
         panel,
         SUBMITTED,
@@ -91,6 +111,7 @@ def other_side(panel: Panel) -> Side:
         content="为化纤企业提供废气排放在线监测数据比对和治理设施运行技术咨询，协助执法人员提出风险提示。",
         legal_basis="《中华人民共和国大气污染防治法》第二十四条",
         why_external="本局缺少废气监测专业设备和人员",
+        **period,
     )
     item = decide(panel, item, DECIDED)
     data = contract_data(
@@ -98,6 +119,7 @@ def other_side(panel: Panel) -> Side:
         provider=orgs["other_provider"].pk,
         staff=[panel.county.other_staff.pk],
         scope="废气排放监测技术服务，随同执法人员入企，不出具检查结论",
+        **term,
     )
     contract = record_contract(officer, item, data, PDF, now=SIGNED)
     file_contract(officer, contract, now=SIGNED)
@@ -109,7 +131,7 @@ def other_side(panel: Panel) -> Side:
         credential=credential(panel, contract, panel.county.other_staff),
         escort=person,
         escort_user=user,
-        plan=approve_visit_plan(panel.supervisor, orgs["other_agency"], 2026, "2026年度入企计划"),
+        plan=this_year_plan(panel, orgs["other_agency"]),
     )
 
 
