@@ -76,6 +76,10 @@ PROVIDERS = [
     ("浙江恒信工程咨询有限公司", "工程造价与建设安全咨询"),
     ("宁波明达职业卫生评价有限公司", "职业卫生技术服务、安全培训"),
 ]
+# The 事后 story (demo/aftercare) warns one provider and takes another out; the live 亮码 demo
+# (staff_gate at 兴科化纤 today) never uses either.
+WARNED_PROVIDER = "宁波安泰安全技术咨询有限公司"
+EXITED_PROVIDER = "宁波明达职业卫生评价有限公司"
 
 SURNAMES = "王陈张李胡孙沈杨周吴徐朱黄岑罗叶邵俞施方余干罗龚"
 GIVEN = "建国伟明丽华静超杰敏军燕红波磊强芳勇婷涛霞刚平晨宇佳浩诗蓓盛科"

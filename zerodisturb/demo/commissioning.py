@@ -629,12 +629,12 @@ class _Seeder:
             "no_subentrustment": True,
             "staff": [p.pk for p in chosen],
         }
+        when = _at(day, 9)
         contract = contracts.record_contract(
-            self.officer_of(spec), item, data, _pdf(spec.key), f"{spec.key}.pdf"
+            self.officer_of(spec), item, data, _pdf(spec.key), f"{spec.key}.pdf", now=when
         )
         self.contracts[spec.key] = contract
-        # record_contract takes no date: the historical time the contract was registered.
-        when = _at(day, 9)
+        # `now` only judges the dates (signed by then): the rows get the historical time here.
         Contract.objects.filter(pk=contract.pk).update(created_at=when)
         ContractVersion.objects.filter(contract=contract).update(created_at=when)
 
@@ -654,10 +654,10 @@ class _Seeder:
             "staff": [p.pk for p in staff],
         }
         contract = contracts.amend_contract(
-            self.officer_of(spec), contract, data, _pdf(spec.key + "-v2"), note
+            self.officer_of(spec), contract, data, _pdf(spec.key + "-v2"), note, now=_at(signed, 16)
         )
         ContractVersion.objects.filter(pk=contract.current_version_id).update(
-            created_at=_at(signed, 16)  # amend_contract takes no date (see record)
+            created_at=_at(signed, 16)  # the historical time, as in record
         )
 
 
@@ -683,6 +683,11 @@ def _logins(seeder: _Seeder) -> None:
             organisation=agencies[short],
             display_name=label,
         )
+    _load(seeder)
+
+
+def _load(seeder: _Seeder) -> None:
+    """The logins, providers and provider staff the plans act with."""
     wanted = ["sfj", *REVIEWER_LOGINS, *AGENCY_OF]
     seeder.users = {u.username: u for u in User.objects.filter(username__in=wanted)}
     by_name = {o.name: o for o in Organisation.objects.filter(county_code=COUNTY, kind="provider")}
@@ -691,6 +696,19 @@ def _logins(seeder: _Seeder) -> None:
         seeder.staff[index] = list(
             Person.objects.filter(organisation=provider, kind=PersonKind.STAFF).order_by("pk")
         )
+
+
+def walk(rng: random.Random, specs: list[Spec], staff: dict[int, list[Person]]) -> dict:
+    """Walk further items (the renewal's) through the same plans on a county already seeded;
+    `staff` replaces a provider's staff list (its first person is on each of its contracts)."""
+    seeder = _Seeder(rng)
+    _load(seeder)
+    seeder.staff.update(staff)
+    for spec in specs:
+        seeder.plan(spec)
+    for step in sorted(seeder.steps, key=lambda s: (s.at, s.order)):
+        step.run()
+    return {"items": seeder.items, "contracts": seeder.contracts}
 
 
 def seed_commissioning(rng: random.Random, log) -> dict:

@@ -2,18 +2,19 @@
 complaints, and the exit assessment warning one provider and taking another out.
 
 The year before (2025) is imported history (see history.py); 2026 runs through the services on
-one timeline with `now=`: evaluations shortly after check-out, tickets, complaints, the deadlines
-worker's daily escalations, and the exit assessment (scorecards.assess_providers) on the days it
-matters. Which evaluations are satisfied is planned first (planner.py) so that the county's rates
-come out at 76.4 % and 90.9 % and only the intended providers cross the thresholds: 明达职业卫生
-is warned in the autumn, stays below through its rectification period and is taken out by the
-judicial bureau; 安泰安全 slides in October and November and is warned six days ago.
+one timeline with `now=` up to the story's today (demo/clock.py): evaluations shortly after
+check-out, tickets, complaints, the deadlines worker's daily escalations, and the exit assessment
+(scorecards.assess_providers) on the days it matters. Which evaluations are satisfied is planned
+first (planner.py) so that the county's rates come out at 76.4 % and 90.9 % and only the intended
+providers cross the thresholds: 明达职业卫生 is warned in the autumn, stays below through its
+rectification period and is taken out by the judicial bureau; 安泰安全 slides in October and
+November and is warned six days ago.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import F
@@ -21,10 +22,12 @@ from django.utils import timezone
 
 from zerodisturb.accounts.models import User
 from zerodisturb.complaints.deadlines import JOBS as COMPLAINT_JOBS
+from zerodisturb.demo import cixi
 from zerodisturb.demo.aftercare import complaints, history, ratings, texts
 from zerodisturb.demo.aftercare.context import Context, at
 from zerodisturb.demo.aftercare.planner import Check, Rating, plan
 from zerodisturb.demo.aftercare.summary import summary_lines
+from zerodisturb.demo.clock import story_now
 from zerodisturb.demo.visits import _bulk_users
 from zerodisturb.evaluations.deadlines import invite_evaluations, process_overdue_rectifications
 from zerodisturb.registry.choices import OrganisationKind
@@ -41,8 +44,8 @@ COUNTY = "330282"
 BEFORE = (250, 191)
 AFTER = (330, 300)
 HISTORIC_VISITS = 300
-WARNED = "宁波安泰安全技术咨询有限公司"
-EXITED = "宁波明达职业卫生评价有限公司"
+WARNED = cixi.WARNED_PROVIDER
+EXITED = cixi.EXITED_PROVIDER
 PROVIDER_LOGINS = {
     "浙江绿源环境检测技术有限公司": "lvyuan",
     "慈溪市平安消防技术服务有限公司": "pingan",
@@ -52,9 +55,10 @@ PROVIDER_LOGINS = {
 }
 
 
-def seed_aftercare(rng: random.Random, log) -> None:
-    """Build the 事后 year once; the caller runs it only when the county has no evaluations."""
-    now = timezone.now()
+def seed_aftercare(rng: random.Random, log, now: datetime | None = None) -> None:
+    """Build the 事后 year once, up to `now` (the story's, demo/clock.py); the caller runs it only
+    when the county has no evaluations."""
+    now = now or story_now()
     ctx = Context(
         rng,
         COUNTY,

@@ -18,6 +18,7 @@ from zerodisturb.complaints.models import Complaint
 from zerodisturb.contracts.models import Contract
 from zerodisturb.credentials.models import Credential
 from zerodisturb.demo.aftercare.summary import yearly_satisfaction
+from zerodisturb.demo.clock import story_now, story_today
 from zerodisturb.evaluations.choices import BAD_LEVELS
 from zerodisturb.evaluations.models import Evaluation, Rectification
 from zerodisturb.public.selectors import exited_providers
@@ -94,7 +95,7 @@ def test_bad_reviews_walk_through_the_loop(seeded_demo):
     states = Counter(tickets.values_list("status", flat=True))
     assert states["accepted"] > len(tickets) / 2
     assert states["escalated"] >= 1 and states["closed"] >= 1
-    today = timezone.localdate()
+    today = story_today()
     open_ = tickets.filter(status="open")
     assert open_.filter(due_on__gte=today).exists()  # still within its 15 working days
     assert open_.filter(due_on__lt=today, overdue_notified_at__isnull=False).exists()
@@ -146,20 +147,20 @@ def test_one_provider_warned_one_exited(seeded_demo):
     figures = figures_for(warned.provider, rolling_12_months(timezone.localdate(warned.warned_at)))
     assert figures.evaluations >= policy.exit_min_evaluations
     assert figures.satisfaction_rate < policy.exit_satisfaction_min
-    assert warned.provider_reply and warned.rectify_until >= timezone.localdate()
+    assert warned.provider_reply and warned.rectify_until >= story_today()
     # The exit: warned, replied, proposed after its period, confirmed by sfj with a reason.
     assert exited.replied_at < exited.proposed_at < exited.decided_at
     assert timezone.localdate(exited.proposed_at) > exited.rectify_until
     assert exited.decided_by.username == "sfj" and exited.decision_reason
     provider = exited.provider
-    assert provider.exited_at and provider.excluded_until > timezone.localdate()
+    assert provider.exited_at and provider.excluded_until > story_today()
     assert not Contract.objects.filter(provider=provider, ended_at__isnull=True).exists()
     assert Credential.objects.filter(provider=provider).exists()
     assert not Credential.objects.filter(provider=provider).exclude(status="revoked").exists()
     assert provider in exited_providers(COUNTY)
     assert not Visit.objects.filter(parties__contract__provider=provider, status="planned").exists()
-    # The figures hold: the worker, run now, finds no one else below the thresholds.
-    assert assess_providers(now=timezone.now()) == 0
+    # The figures hold: the worker, run at the story's now, finds no one else below the thresholds.
+    assert assess_providers(now=story_now()) == 0
     assert cases.count() == 2
 
 
