@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite uses, when running as root and they are missing.
+# Installs the Debian packages the test suite uses, when running as root and they are missing
+# (and wrk, the load generator of bench/scan_verify.py).
 set -euo pipefail
-packages=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils zbar-tools gettext)
+packages=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils zbar-tools gettext wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

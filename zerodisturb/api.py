@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -161,6 +163,27 @@ def _unstorable_input(request, exc):
 def _internal(request, exc):
     log.exception("API error")
     return error_response(request, 500, "internal", "服务器内部错误，已记录，请稍后再试。")
+
+
+def direct_get(view):
+    """`view`, one GET operation of the API, as a plain Django view for urls.py to route ahead of
+    the API: the same function and, through the API's exception handlers, the same error answers,
+    without ninja's dispatch (~0.1 ms a request: a second URL resolution, a response object made
+    and thrown away, the path parameters through pydantic). Only for a hot public operation whose
+    view takes string path parameters and returns its own HttpResponse; ninja still documents it
+    in the OpenAPI schema."""
+
+    @csrf_exempt  # as every ninja view: nothing here but GET, and no session is changed
+    @wraps(view)
+    def direct(request, **kwargs):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"], content=b"Method not allowed")
+        try:
+            return view(request, **kwargs)
+        except Exception as exc:  # noqa: BLE001 (the API's handlers answer it, 500 included)
+            return api.on_exception(request, exc)
+
+    return direct
 
 
 class Page(PaginationBase):

@@ -210,7 +210,7 @@ RATE_LIMIT_LOGIN = env_int("ZD_RATE_LIMIT_LOGIN", 30)
 BENCH_ENDPOINTS = env_bool("ZD_BENCH_ENDPOINTS", False)
 CACHES = {
     "default": {
-        "BACKEND": env_str("ZD_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "BACKEND": env_str("ZD_CACHE_BACKEND", "zerodisturb.cache.LocMemCache"),
         "LOCATION": env_str("ZD_CACHE_LOCATION", "zerodisturb"),
     }
 }

@@ -61,23 +61,27 @@ class ScanOut(Schema):
 
 
 VERDICT = ("valid", "code", "message")
-# ScanFacts.built -> the answer without its verdict, as the JSON ninja would render from ScanOut.
-_rendered: dict[str, str] = {}
+# ScanFacts.built -> the answer without its verdict, as the JSON ninja would render from ScanOut,
+# encoded, without its opening brace: b' "visit_number": …}'.
+_rendered: dict[str, bytes] = {}
 
 
-def _answer_json(built: str, answer: dict) -> str:
-    text = _rendered.get(built)
-    if text is None:
+def _answer_json(built: str, answer: dict) -> bytes:
+    tail = _rendered.get(built)
+    if tail is None:
         data = ScanOut.model_validate({"valid": False, "code": "", "message": ""} | answer)
         text = json.dumps(data.model_dump(exclude=set(VERDICT)), cls=NinjaJSONEncoder)
+        tail = b", " + text[1:].encode()
         if len(_rendered) >= 512:
             _rendered.clear()
-        _rendered[built] = text
-    return text
+        _rendered[built] = tail
+    return tail
 
 
 @router.get("/{token}", response=ScanOut, summary="扫码核验入企二维码（无需登录）")
-def scan_code(request, token: str):
+def scan_code(request, token: str) -> HttpResponse:
+    """Served by zerodisturb.api.direct_get (urls.py) ahead of ninja's dispatch; ninja documents
+    it. It answers JSON itself, exactly as ninja would render ScanOut."""
     throttle(request, "scan")
     # Only a signed-in visitor (the enterprise, an escort) is judged as an actor; a phone camera
     # opening the link carries no session cookie, and then the session is not even loaded.
@@ -87,9 +91,11 @@ def scan_code(request, token: str):
     result = scan(token, actor=actor)
     verdict = {"valid": result.valid, "code": result.code, "message": result.message}
     if result.answer is None:
-        return verdict
+        body = json.dumps(ScanOut.model_validate(verdict).model_dump(), cls=NinjaJSONEncoder)
+        return HttpResponse(body, content_type="application/json; charset=utf-8")
     # The answer's part is the same for every scan of this (visit, credential), so it is
-    # rendered once (through ScanOut, as ninja would) and only the verdict is added per scan.
-    head = json.dumps(verdict, cls=NinjaJSONEncoder)
-    body = f"{head[:-1]}, {_answer_json(result.answer_built, result.answer)[1:]}"
+    # rendered once (through ScanOut, as ninja would) and only the verdict (plain strings and a
+    # bool: the standard encoder writes them as ninja's does) is added per scan.
+    head = json.dumps(verdict).encode()[:-1]
+    body = head + _answer_json(result.answer_built, result.answer)
     return HttpResponse(body, content_type="application/json; charset=utf-8")

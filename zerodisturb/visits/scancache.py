@@ -71,6 +71,7 @@ class ScanFacts:
     enterprise: str
     visit_status: str
     window_start: datetime
+    day: date  # the visit's day (local date of window_start), what "today" is compared with
     code_shown: bool  # Visit.valid_scan_at is set
     party_contract: Term
     credential_status: str
@@ -109,14 +110,14 @@ def credential_verdict(f: ScanFacts, on: date) -> tuple[bool, str, str]:
 
 def judge(f: ScanFacts, now: datetime, actor) -> tuple[bool, str, str]:
     """The verdict on a genuine, fresh code for this (visit, credential), scanned at `now`."""
-    today = timezone.localdate(now)
+    # The deployment's time zone (nothing activates another), without looking up the current one.
+    today = now.astimezone(timezone.get_default_timezone()).date()
     if f.visit_status == VisitStatus.CANCELLED:
         return False, "cancelled", "该次入企已取消"
     if f.visit_status in ENDED:
         return False, "visit_ended", "该次入企已结束，二维码不能再次使用"
-    day = timezone.localtime(f.window_start).date()
-    if day != today:
-        return False, "visit_not_today", f"入企安排在 {day:%Y-%m-%d}，不是今天"
+    if f.day != today:
+        return False, "visit_not_today", f"入企安排在 {f.day:%Y-%m-%d}，不是今天"
     if (
         actor is not None
         and actor.is_authenticated
@@ -368,6 +369,7 @@ def build(
         enterprise=visit.enterprise,
         visit_status=visit.visit_status,
         window_start=visit.window_start,
+        day=timezone.localdate(visit.window_start),
         code_shown=visit.code_shown,
         party_contract=contract.term,
         credential_status=credential.status,
