@@ -66,11 +66,18 @@ VERDICT = ("valid", "code", "message")
 _rendered: dict[str, bytes] = {}
 
 
+# ScanOut's fields after the verdict, in order, with their defaults.
+_ANSWER = [(name, f.default) for name, f in ScanOut.model_fields.items() if name not in VERDICT]
+
+
 def _answer_json(built: str, answer: dict) -> bytes:
     tail = _rendered.get(built)
     if tail is None:
-        data = ScanOut.model_validate({"valid": False, "code": "", "message": ""} | answer)
-        text = json.dumps(data.model_dump(exclude=set(VERDICT)), cls=NinjaJSONEncoder)
+        # The facts are typed already (scancache builds them from the models): the fields in
+        # ScanOut's order, as model_dump() would give them, without validating them again (a
+        # tenth of a millisecond on every visit's first scan). The test compares with ScanOut.
+        data = {name: answer.get(name, default) for name, default in _ANSWER}
+        text = json.dumps(data, cls=NinjaJSONEncoder)
         tail = b", " + text[1:].encode()
         if len(_rendered) >= 512:
             _rendered.clear()

@@ -140,6 +140,22 @@ def _row(result: ScanResult, token: str, actor, now: datetime) -> list:
     ]
 
 
+_SHOWN: dict[str, str] = {}
+
+
+def _shown_sql() -> str:
+    """The visit's first valid scan, once: the conditional UPDATE, written once per database."""
+    vendor = connection.vendor
+    if vendor not in _SHOWN:
+        qn = connection.ops.quote_name
+        meta = Visit._meta
+        shown = qn(meta.get_field("valid_scan_at").column)
+        _SHOWN[vendor] = (
+            f"UPDATE {qn(meta.db_table)} SET {shown} = %s WHERE {qn(meta.pk.column)} = %s AND {shown} IS NULL"
+        )
+    return _SHOWN[vendor]
+
+
 def _log(result: ScanResult, token: str, actor, now: datetime) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(), _row(result, token, actor, now))
@@ -169,10 +185,10 @@ def scan(token: str, now: datetime | None = None, actor=None) -> ScanResult:
     if not first_valid:
         _log(result, token, actor, now)  # one statement: its own transaction (autocommit)
         return result
-    with transaction.atomic():
-        _log(result, token, actor, now)
-        Visit.objects.filter(pk=result.visit_id, valid_scan_at__isnull=True).update(
-            valid_scan_at=now
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_insert_sql(), _row(result, token, actor, now))
+        cursor.execute(
+            _shown_sql(), [connection.ops.adapt_datetimefield_value(now), result.visit_id]
         )
     # Committed (the views call scan() outside any transaction): later scans skip the UPDATE.
     # Only this flag of the cached facts changes, so they are updated, not rebuilt.
