@@ -224,7 +224,10 @@ def prepare(env: dict[str, str], args) -> dict:
         )
     visits = [first, *visits]
 
-    minutes = int((args.seconds + args.ratio_seconds) / 60) + 4
+    # A code for every minute any phase can run, the server's start and the checks included.
+    phases = args.warmup_seconds + args.seconds + args.saturation_seconds + args.ratio_seconds
+    phases += len([n for n in args.steps.split(",") if n.strip()]) * args.step_seconds
+    minutes = int(phases / 60) + 4
     slots = [now + timedelta(minutes=m) for m in range(minutes)]
     codes = {
         v.pk: [(tokens.slot_of(at), tokens.sign(v.pk, staff_credential.pk, at)) for at in slots]

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.db import transaction
+
 # table -> partition column; `ensure_partitions` keeps a partition per year ahead of time.
 PARTITIONED = {
     "audit_auditevent": "occurred_at",
@@ -181,6 +183,17 @@ def _global_unique(cursor, table: str, name: str, cols: list[str], types: dict[s
     cursor.execute(f"INSERT INTO {keys} ({col_list}) SELECT {col_list} FROM {table}")
 
 
+def _stored_columns(cursor, table: str) -> list[str]:
+    """The table's columns a row is written with: not dropped, not generated."""
+    rows = _rows(
+        cursor,
+        "SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = %s::regclass "
+        "AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
+        [table],
+    )
+    return [r[0] for r in rows]
+
+
 def _bounds(year: int) -> tuple[str, str]:
     return f"{year}-01-01 00:00:00{TZ_OFFSET}", f"{year + 1}-01-01 00:00:00{TZ_OFFSET}"
 
@@ -211,24 +224,28 @@ def _add_years(cursor, table: str, column: str, first: int, last: int) -> list[s
             # (the new partition cannot be created while the default holds rows of its range).
             # Its triggers are off for the move: the rows and their keys stay, they only change
             # partition. Deferred checks run first, as ALTER TABLE refuses pending trigger events.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {table} DETACH PARTITION {default}")
-            cursor.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING ALL)")
-            cursor.execute(
-                f"INSERT INTO {name} SELECT * FROM {default} "
-                f"WHERE {column} >= %s AND {column} < %s",
-                [low, high],
-            )
-            cursor.execute(f"ALTER TABLE {default} DISABLE TRIGGER USER")
-            cursor.execute(
-                f"DELETE FROM {default} WHERE {column} >= %s AND {column} < %s", [low, high]
-            )
-            cursor.execute(f"ALTER TABLE {default} ENABLE TRIGGER USER")
-            cursor.execute(
-                f"ALTER TABLE {table} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)",
-                [low, high],
-            )
-            cursor.execute(f"ALTER TABLE {table} ATTACH PARTITION {default} DEFAULT")
+            # One transaction: a failure leaves the default attached and no half-made partition.
+            # Generated columns (the audit table's row_hash) are computed again, not copied.
+            with transaction.atomic(using=cursor.db.alias):
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"ALTER TABLE {table} DETACH PARTITION {default}")
+                cursor.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING ALL)")
+                columns = ", ".join(_stored_columns(cursor, table))
+                cursor.execute(
+                    f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {default} "
+                    f"WHERE {column} >= %s AND {column} < %s",
+                    [low, high],
+                )
+                cursor.execute(f"ALTER TABLE {default} DISABLE TRIGGER USER")
+                cursor.execute(
+                    f"DELETE FROM {default} WHERE {column} >= %s AND {column} < %s", [low, high]
+                )
+                cursor.execute(f"ALTER TABLE {default} ENABLE TRIGGER USER")
+                cursor.execute(
+                    f"ALTER TABLE {table} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)",
+                    [low, high],
+                )
+                cursor.execute(f"ALTER TABLE {table} ATTACH PARTITION {default} DEFAULT")
         else:
             cursor.execute(
                 f"CREATE TABLE {name} PARTITION OF {table} FOR VALUES FROM (%s) TO (%s)",

@@ -28,7 +28,8 @@ def allow(scope: str, key: str, limit: int, window_seconds: int = 60) -> bool:
     """Count one hit; False once `limit` hits were counted in the current window."""
     window = int(clock()) // window_seconds
     name = f"rl:{scope}:{key}:{window}"
-    # incr first: after a window's first hit that is the only cache operation.
+    # incr first: after a window's first hit, one cache call (two round trips on Redis, whose
+    # incr in Django asks whether the key exists first).
     try:
         return cache.incr(name) <= limit
     except ValueError:  # the window's first hit, or the counter just expired

@@ -136,6 +136,13 @@ ORDER BY n LIMIT 1
 """
 
 
+def _hashes_utf8() -> bool:
+    """row_hash hashes the text as the server encodes it; events are hashed as UTF-8."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_encoding")
+        return cursor.fetchone()[0] == "UTF8"
+
+
 def _walk_in_postgres(head_seq: int) -> tuple[ChainReport | None, int, str, int]:
     with transaction.atomic(), connection.cursor() as cursor:
         if not _row_hash_intact(cursor):
@@ -168,7 +175,7 @@ def verify_chain(batch_size: int = 5000, full: bool = False) -> ChainReport:
     # The head and its events commit together, so events past the head we read first are appends
     # that happened during the walk; they are checked on the next run.
     head_seq, head_hash = _head()
-    if connection.vendor == "postgresql" and not full:
+    if connection.vendor == "postgresql" and not full and _hashes_utf8():
         broken, checked, prev_hash, last_id = _walk_in_postgres(head_seq)
     else:
         broken, checked, prev_hash, last_id = _walk_in_python(head_seq, batch_size)

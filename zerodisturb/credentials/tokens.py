@@ -27,6 +27,7 @@ from zerodisturb.registry.pii import decrypt, encrypt
 SLOT_SECONDS = 60
 GRACE_SLOTS = 2  # a code shown at the gate stays good for up to ~3 minutes
 MAX_TOKEN_LENGTH = 400
+SIGNATURE_BYTES = 64  # Ed25519
 
 
 def _b64(data: bytes) -> str:
@@ -121,6 +122,10 @@ def verify(token: str, now: datetime | None = None) -> TokenClaims:
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError):
         # OverflowError: a changed digit can make a number like 2E642460 (float infinity).
         raise TokenRefused("malformed", "二维码内容不完整或格式错误") from None
+    if len(sig) != SIGNATURE_BYTES:
+        # libsodium checks `sig + payload` as one string: a byte moved across the dot would
+        # otherwise make a second spelling of the same signed bytes (JSON skips leading spaces).
+        raise TokenRefused("bad_signature", "签名无效：二维码被伪造或篡改")
     key = _public_key(claims.kid)
     if key is None:
         raise TokenRefused("bad_signature", "签名无效：不是本系统签发的二维码")

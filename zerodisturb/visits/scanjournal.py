@@ -7,6 +7,8 @@ officer scans too) changes nothing; its log row only counts it. Those rows wait 
 `SCAN_LOG_BATCH_MS` or `MAX_ROWS` rows and go in as one transaction, by a timer thread per
 process, by the request that fills the batch, and at exit (gunicorn's graceful stop). A process
 killed outright loses at most the last interval's repeat scans, never a refusal or a first scan.
+While the database refuses the writes, the rows wait (up to MAX_PENDING, the oldest dropped past
+that) and only the timer retries, so that no request waits on a backlog.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ log = logging.getLogger(__name__)
 MAX_ROWS = 200
 # Rows kept for a retry while the database is unreachable; past this the oldest are dropped.
 MAX_PENDING = 50_000
+# The timer never waits less than this, whatever SCAN_LOG_BATCH_MS says (0 turns batching off:
+# a timer started before would otherwise spin).
+MIN_WAIT_SECONDS = 0.05
 
 
 class ScanJournal:
@@ -41,14 +46,29 @@ class ScanJournal:
         self._lock = threading.Lock()  # guards _rows
         self._flushing = threading.Lock()  # one batch in the database at a time
         self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         self._timer_pid = 0
+        self._failing = False  # the last write failed: the timer retries, not the requests
         atexit.register(self.flush)
+        # A forked child (a gunicorn worker) starts with nothing pending and fresh locks: what the
+        # parent held is the parent's to write, and a lock held at the fork would never be freed.
+        os.register_at_fork(after_in_child=self._after_fork)
+
+    def _after_fork(self) -> None:
+        self._rows = []
+        self._lock = threading.Lock()
+        self._flushing = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = None
+        self._timer_pid = 0
 
     def add(self, row: Sequence) -> None:
         with self._lock:
             self._rows.append(row)
             full = len(self._rows) >= self.max_rows
-        if full:
+        if full and not self._failing:
             self.flush()
         elif self._timer:
             self._ensure_timer()
@@ -66,6 +86,7 @@ class ScanJournal:
                 return 0
             try:
                 self._write(rows)
+                self._failing = False
                 return len(rows)
             except IntegrityError:
                 # One bad row (its visit deleted meanwhile) must not hold back the others.
@@ -89,6 +110,7 @@ class ScanJournal:
 
     def _retry_later(self, rows: list[Sequence], close_on_error: bool) -> None:
         log.exception("扫码记录批量写入失败，%d 条稍后重试", len(rows))
+        self._failing = True
         with self._lock:
             self._rows[:0] = rows
             del self._rows[: max(0, len(self._rows) - MAX_PENDING)]
@@ -105,13 +127,20 @@ class ScanJournal:
             if self._timer_pid == pid:
                 return
             self._timer_pid = pid
-        thread = threading.Thread(target=self._run, name="scan-journal", daemon=True)
-        thread.start()
+        self._thread = threading.Thread(target=self._run, name="scan-journal", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """End the timer thread after a last write (tests; the exit writes without it)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join()
 
     def _run(self) -> None:
         try:
-            while True:
-                self._wake.wait(settings.SCAN_LOG_BATCH_MS / 1000)
+            while not self._stop.is_set():
+                self._wake.wait(max(MIN_WAIT_SECONDS, settings.SCAN_LOG_BATCH_MS / 1000))
                 self._wake.clear()
                 self.flush(close_on_error=True)
         finally:

@@ -84,6 +84,45 @@ def test_any_single_character_change_is_refused(db, visit_id, credential_id, dat
     assert refusal(changed) in ("malformed", "bad_signature")
 
 
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@with_db
+@given(visit_id=ids, credential_id=ids, data=st.data())
+def test_the_signed_bytes_split_anywhere_else_are_refused(db, visit_id, credential_id, data):
+    """Bytes moved across the dot (the signature's last ones to the payload's front, or back)
+    keep the string libsodium checks, signature + payload, the same: refused all the same (an
+    Ed25519 signature's last byte is often a tab or newline, which JSON skips)."""
+    body, signature = sign(visit_id, credential_id, NOW).split(".")
+    signed = _unb64(signature) + _unb64(body)
+    cut = data.draw(st.integers(0, len(signed)).filter(lambda k: k != 64), label="cut")
+    assert refusal(f"{b64(signed[cut:])}.{b64(signed[:cut])}") in ("malformed", "bad_signature")
+
+
+def test_a_signature_byte_moved_to_the_front_of_the_payload_is_refused():
+    for visit_id in range(1, 200):
+        body, signature = sign(visit_id, 3, NOW).split(".")
+        sig = _unb64(signature)
+        if sig[-1:] in (b"\t", b"\n", b"\r"):
+            moved = f"{b64(sig[-1:] + _unb64(body))}.{b64(sig[:-1])}"
+            assert refusal(moved) == "bad_signature"
+            return
+    pytest.fail("no signature in 199 ended in a whitespace byte")
+
+
+@with_db
+@given(visit_id=ids, credential_id=ids, data=st.data())
+def test_any_bit_of_the_signed_bytes_changed_is_refused(db, visit_id, credential_id, data):
+    body, signature = sign(visit_id, credential_id, NOW).split(".")
+    payload, sig = bytearray(_unb64(body)), bytearray(_unb64(signature))
+    target = data.draw(st.sampled_from(["payload", "signature"]), label="part")
+    part = payload if target == "payload" else sig
+    index = data.draw(st.integers(0, len(part) - 1), label="byte")
+    part[index] ^= 1 << data.draw(st.integers(0, 7), label="bit")
+    assert refusal(f"{b64(bytes(payload))}.{b64(bytes(sig))}") in ("malformed", "bad_signature")
+
+
 @with_db
 @given(signed_at=st.integers(min_value=0, max_value=SLOT_SECONDS - 1), age=st.integers(0, 900))
 def test_tokens_live_for_their_slot_and_the_grace_slots_only(db, signed_at, age):

@@ -3,6 +3,8 @@ repeat valid scans arrive in one batch, and a failed batch loses nothing it coul
 
 from __future__ import annotations
 
+import atexit
+import os
 import threading
 from datetime import timedelta
 
@@ -146,7 +148,40 @@ def test_the_timer_writes_a_partial_batch_by_itself():
         done.set()
 
     journal = ScanJournal(write, max_rows=100)
-    with override_settings(SCAN_LOG_BATCH_MS=10):
-        journal.add(["x"])
-        assert done.wait(timeout=10)  # an event set by the writer, not a sleep
+    try:
+        with override_settings(SCAN_LOG_BATCH_MS=10):
+            journal.add(["x"])
+            assert done.wait(timeout=10)  # an event set by the writer, not a sleep
+    finally:
+        journal.stop()  # joins the thread: it does not outlive the test
     assert written == [["x"]] and journal.pending() == 0
+
+
+def test_while_writes_fail_the_requests_leave_the_retries_to_the_timer():
+    attempts: list[int] = []
+
+    def write(rows):
+        attempts.append(len(rows))
+        raise OperationalError("server closed the connection")
+
+    journal = ScanJournal(write, max_rows=2, timer=False)
+    journal.add([1])
+    journal.add([2])  # fills the batch: this request tries once
+    for n in range(3, 10):
+        journal.add([n])  # still over the batch size, but the last write failed
+    assert attempts == [2] and journal.pending() == 9
+    assert journal.flush() == 0 and attempts == [2, 9]  # the timer's retry takes them all
+    atexit.unregister(journal.flush)  # its rows can never be written: not at the exit either
+
+
+def test_a_forked_child_starts_with_nothing_pending():
+    journal = ScanJournal(lambda rows: None, max_rows=100, timer=False)
+    journal.add(["parent's"])
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report what it holds, then leave without running atexit hooks
+        os.write(write, str(journal.pending()).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    assert os.read(read, 10) == b"0" and journal.pending() == 1
