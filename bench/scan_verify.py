@@ -79,7 +79,7 @@ def environment(workdir: Path, database_url: str, redis_url: str = "") -> dict[s
     env = dict(os.environ)
     if redis_url:
         env.update(
-            ZD_CACHE_BACKEND="django.core.cache.backends.redis.RedisCache",
+            ZD_CACHE_BACKEND="zerodisturb.cache.RedisCache",
             ZD_CACHE_LOCATION=redis_url,
         )
     env.update(

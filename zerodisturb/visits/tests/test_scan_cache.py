@@ -249,7 +249,7 @@ def test_with_a_shared_cache_another_process_sees_the_suspension(visit_world, vi
     """Another process shares only the cache: its memo of unpickled facts is its own."""
     redis_cache = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "zerodisturb.cache.RedisCache",
             "LOCATION": _redis_url(),
             "KEY_PREFIX": f"zdtest{visit.pk}-{timezone.now().timestamp()}",
         }
