@@ -124,6 +124,8 @@ def _patterns():
                 ns = ":".join(x for x in (namespace, p.namespace) if x)
                 walk(p, ns, prefix + str(p.pattern))
             elif isinstance(p, URLPattern) and p.name:
+                if (prefix + str(p.pattern)).startswith("api/"):
+                    continue  # an API operation routed ahead of ninja (api.direct_get)
                 name = f"{namespace}:{p.name}" if namespace else p.name
                 found.append((name, prefix + str(p.pattern), tuple(p.pattern.converters)))
 
