@@ -1,14 +1,17 @@
 """Walking the audit chain to prove that no event was altered, removed or inserted.
 
-PostgreSQL walks the chain in one query: the generated column row_hash is the database's own
-event_hash of each row's columns (see chain.ROW_HASH_SQL), so the walk compares it with the stored
-hash and each prev_hash with the hash before it, and first checks that row_hash is still that
-generated column on every partition. SQLite (county scale) walks the rows in Python.
+PostgreSQL walks the chain in one query per segment of seq (segments in parallel connections): the
+generated column row_hash is the database's own event_hash of each row's columns (see
+chain.ROW_HASH_SQL), so the walk compares it with the stored hash and each prev_hash with the hash
+before it, and first checks that row_hash is still that generated column on every partition.
+SQLite (county scale) walks the rows in Python.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -122,18 +125,74 @@ def _row_hash_intact(cursor) -> bool:
     return all(generated == "s" and expr == expected for scratch, generated, expr in rows)
 
 
-# The first row, in seq order, where the walk stops: a seq out of place, a prev_hash that is not
-# the hash before it, or a stored hash that is not the one PostgreSQL computed from the row.
+# Events per segment of the PostgreSQL walk. Segments are walked by parallel connections (one
+# per core, up to WALKERS), each from the stored hash before it; outside a transaction only, since
+# other connections would not see a caller's uncommitted events.
+SEGMENT_EVENTS = 2_000_000
+WALKERS = max(1, min(4, os.cpu_count() or 1))
+
+# The first row of seq lo..hi, in seq order, where the walk stops: a seq out of place, a
+# prev_hash that is not the hash before it, or a stored hash that is not the one PostgreSQL
+# computed from the row.
 _FIRST_BREAK = """
 SELECT seq, id, n, prev_hash IS DISTINCT FROM expected_prev
 FROM (
     SELECT seq, id, prev_hash, hash, row_hash, row_number() OVER w AS n,
            lag(hash::text, 1, %s::text) OVER w AS expected_prev
-    FROM audit_auditevent WHERE seq <= %s WINDOW w AS (ORDER BY seq)
+    FROM audit_auditevent WHERE seq >= %s AND seq <= %s WINDOW w AS (ORDER BY seq)
 ) AS walk
-WHERE seq <> n OR prev_hash IS DISTINCT FROM expected_prev OR row_hash IS DISTINCT FROM hash
+WHERE seq <> n + %s OR prev_hash IS DISTINCT FROM expected_prev OR row_hash IS DISTINCT FROM hash
 ORDER BY n LIMIT 1
 """
+
+
+@dataclass
+class _Segment:
+    lo: int
+    hi: int
+    broken: ChainReport | None = None
+    count: int = 0  # rows lo, lo+1, … found unbroken
+    last_hash: str = ""
+    last_id: int | None = None
+
+
+def _walk_segment(segment: _Segment) -> _Segment:
+    lo, hi = segment.lo, segment.hi
+    with connection.cursor() as cursor:
+        if lo == 1:
+            before = GENESIS_HASH
+        else:  # missing: the segment before reports the gap, which comes first
+            cursor.execute(
+                "SELECT hash FROM audit_auditevent WHERE seq = %s ORDER BY id LIMIT 1", [lo - 1]
+            )
+            before = (cursor.fetchone() or [""])[0]
+        cursor.execute(_FIRST_BREAK, [before, lo, hi, lo - 1])
+        if found := cursor.fetchone():
+            seq, event_id, n, link_broken = found
+            if seq != lo - 1 + n:
+                reason = _seq_reason(seq, lo - 1 + n)
+            else:
+                reason = LINK_BROKEN if link_broken else CONTENT_CHANGED
+            segment.broken = ChainReport(False, lo - 1 + n - 1, seq, event_id, reason)
+            return segment
+        # No break: the rows are seq lo..last, so the last one says how many.
+        cursor.execute(
+            "SELECT seq, hash, id FROM audit_auditevent WHERE seq >= %s AND seq <= %s "
+            "ORDER BY seq DESC LIMIT 1",
+            [lo, hi],
+        )
+        if last := cursor.fetchone():
+            segment.count, segment.last_hash, segment.last_id = last[0] - lo + 1, *last[1:]
+        else:
+            segment.last_hash = before
+    return segment
+
+
+def _in_own_connection(segment: _Segment) -> _Segment:
+    try:
+        return _walk_segment(segment)
+    finally:
+        connection.close()  # this thread's
 
 
 def _hashes_utf8() -> bool:
@@ -147,21 +206,39 @@ def _walk_in_postgres(head_seq: int) -> tuple[ChainReport | None, int, str, int]
     with transaction.atomic(), connection.cursor() as cursor:
         if not _row_hash_intact(cursor):
             return ChainReport(False, 0, None, None, ROW_HASH_CHANGED), 0, "", None
-        cursor.execute(_FIRST_BREAK, [GENESIS_HASH, head_seq])
-        if found := cursor.fetchone():
-            seq, event_id, n, link_broken = found
-            if seq != n:
-                reason = _seq_reason(seq, n)
-            else:
-                reason = LINK_BROKEN if link_broken else CONTENT_CHANGED
-            return ChainReport(False, n - 1, seq, event_id, reason), 0, "", None
-        # No break: the rows up to the head are seq 1..n, so the last one says how many.
-        cursor.execute(
-            "SELECT seq, hash, id FROM audit_auditevent WHERE seq <= %s ORDER BY seq DESC LIMIT 1",
-            [head_seq],
-        )
-        last = cursor.fetchone()
-    return (None, *last) if last else (None, 0, GENESIS_HASH, None)
+    segments = [
+        _Segment(lo, min(head_seq, lo + SEGMENT_EVENTS - 1))
+        for lo in range(1, head_seq + 1, SEGMENT_EVENTS)
+    ]
+    if len(segments) > 1 and not connection.in_atomic_block:
+        with ThreadPoolExecutor(max_workers=WALKERS) as pool:
+            segments = list(pool.map(_in_own_connection, segments))
+    else:
+        segments = [_walk_segment(s) for s in segments]
+    checked, last_hash, last_id = 0, GENESIS_HASH, None
+    for segment in segments:  # the first break in seq order is the one reported
+        if segment.broken:
+            return segment.broken, 0, "", None
+        if segment.count:
+            checked, last_hash, last_id = (
+                checked + segment.count,
+                segment.last_hash,
+                segment.last_id,
+            )
+        if segment.count < segment.hi - segment.lo + 1:
+            # Rows missing at the segment's end: the next row there is is out of place.
+            missing = segment.lo + segment.count
+            after = (
+                AuditEvent.objects.filter(seq__gt=missing - 1, seq__lte=head_seq)
+                .order_by("seq")
+                .values_list("seq", "id")
+                .first()
+            )
+            if after is None:  # nothing after it up to the head: the head check reports it
+                break
+            reason = _seq_reason(after[0], missing)
+            return ChainReport(False, checked, after[0], after[1], reason), 0, "", None
+    return None, checked, last_hash, last_id
 
 
 def verify_chain(batch_size: int = 5000, full: bool = False) -> ChainReport:

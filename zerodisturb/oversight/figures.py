@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +17,7 @@ from django.db.models import Count, DecimalField, IntegerField, Q, Sum
 
 from zerodisturb.evaluations.anonymity import shown
 from zerodisturb.oversight.catalogue import KPIS, Kpi
-from zerodisturb.oversight.models import EnterpriseVisitMonth, EnterpriseVisitPeriod, KpiMonth
+from zerodisturb.oversight.models import EnterpriseVisitHistogram, EnterpriseVisitMonth, KpiMonth
 from zerodisturb.oversight.periods import Period
 from zerodisturb.oversight.rollupcache import cached
 from zerodisturb.oversight.sources import COLUMN_SOURCE, COLUMNS, SOURCES
@@ -146,6 +146,19 @@ def p95(counts: list[int]) -> int | None:
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
+def p95_of_counts(counts: Counter[int]) -> int | None:
+    """p95() of a list given as value -> how many times it occurs."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    rank, seen = math.ceil(0.95 * total), 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen >= rank:
+            return value
+    raise AssertionError("unreachable: the counts add up to the total")
+
+
 def _period_kind(start: date, end: date) -> str | None:
     if start.day != 1 or start.year != end.year:
         return None
@@ -176,14 +189,17 @@ def enterprise_figures(county: str, start: date, end: date, filters: dict, versi
 def _enterprise_figures(county, start, end, filters, threshold) -> dict:
     kind = _period_kind(start, end)
     if kind and not any(filters.get(d) for d in ("agency", "provider", "domain")):
-        qs = EnterpriseVisitPeriod.objects.filter(county_code=county, kind=kind, start=start)
+        qs = EnterpriseVisitHistogram.objects.filter(county_code=county, kind=kind, start=start)
         if filters.get("locality") is not None:
             qs = qs.filter(locality_id=filters["locality"])
-        rows = list(qs.values_list("visits", "max_quarter"))
+        rows = list(qs.values_list("visits", "max_quarter", "enterprises"))
+        by_visits: Counter[int] = Counter()
+        for visits, _top, n in rows:
+            by_visits[visits] += n
         return {
-            "enterprises": len(rows),
-            "frequent": sum(1 for _v, top in rows if top > threshold),
-            "p95": p95([v for v, _top in rows]),
+            "enterprises": sum(by_visits.values()),
+            "frequent": sum(n for _v, top, n in rows if top > threshold),
+            "p95": p95_of_counts(by_visits),
             "threshold": threshold,
         }
     qs = EnterpriseVisitMonth.objects.filter(county_code=county, month__gte=start, month__lte=end)

@@ -9,7 +9,7 @@ out since the last run; `rebuild` recomputes everything.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 from zerodisturb.audit.models import AuditEvent
 from zerodisturb.cachestamps import invalidate
 from zerodisturb.oversight.models import (
+    EnterpriseVisitHistogram,
     EnterpriseVisitMonth,
     EnterpriseVisitPeriod,
     KpiMonth,
@@ -164,6 +165,9 @@ def _recompute_enterprise_periods(county: str, months: list[date]) -> None:
     )
     for kind, starts, parts in plan:
         EVP.objects.filter(county_code=county, kind=kind, start__in=starts).delete()
+        EnterpriseVisitHistogram.objects.filter(
+            county_code=county, kind=kind, start__in=starts
+        ).delete()
         rows = []
         for start in starts:
             model, where, field, by_quarter = parts(start)
@@ -186,6 +190,26 @@ def _recompute_enterprise_periods(county: str, months: list[date]) -> None:
                 for g in grouped
             ]
         EVP.objects.bulk_create(rows, batch_size=2000)
+        EnterpriseVisitHistogram.objects.bulk_create(histogram(rows), batch_size=2000)
+
+
+def histogram(rows) -> list[EnterpriseVisitHistogram]:
+    """The distribution of per-enterprise rows (EnterpriseVisitPeriod) by period and locality."""
+    counted = Counter(
+        (r.county_code, r.kind, r.start, r.locality_id, r.visits, r.max_quarter) for r in rows
+    )
+    return [
+        EnterpriseVisitHistogram(
+            county_code=county,
+            kind=kind,
+            start=start,
+            locality_id=locality,
+            visits=visits,
+            max_quarter=top,
+            enterprises=n,
+        )
+        for (county, kind, start, locality, visits, top), n in counted.items()
+    ]
 
 
 def rebuild(county: str | None = None, now: datetime | None = None) -> int:
@@ -202,7 +226,13 @@ def rebuild(county: str | None = None, now: datetime | None = None) -> int:
     with transaction.atomic():
         state = _state()
         head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-        for model in (KpiRollup, KpiMonth, EnterpriseVisitMonth, EnterpriseVisitPeriod):
+        for model in (
+            KpiRollup,
+            KpiMonth,
+            EnterpriseVisitMonth,
+            EnterpriseVisitPeriod,
+            EnterpriseVisitHistogram,
+        ):
             rows = model.objects.all()
             (rows.filter(county_code=county) if county else rows).delete()
         done = sum(recompute(c, None, today) for c in counties)

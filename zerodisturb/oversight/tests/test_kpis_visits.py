@@ -1,8 +1,12 @@
 """入企 KPIs on small known scenarios: exact values, previous year, and "—" when nothing."""
 
-import pytest
+from collections import Counter
 
-from zerodisturb.oversight.figures import board, p95
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zerodisturb.oversight.figures import board, p95, p95_of_counts
 from zerodisturb.oversight.periods import Period
 from zerodisturb.oversight.tests.scenario import at
 from zerodisturb.registry.models import CountyPolicy
@@ -81,6 +85,11 @@ def test_p95_nearest_rank():
     assert p95([7]) == 7
     assert p95(list(range(1, 21))) == 19  # ⌈0.95·20⌉ = 19th
     assert p95(list(range(1, 101))) == 95
+
+
+@given(st.lists(st.integers(min_value=0, max_value=60), max_size=300))
+def test_p95_from_a_histogram_is_the_p95_of_the_list(counts):
+    assert p95_of_counts(Counter(counts)) == p95(counts)
 
 
 def test_filters_by_agency_locality_and_month(dash):
