@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from zerodisturb.registry.models import CountyPolicy
 from zerodisturb.visits.choices import ACTIVE_STATUSES
@@ -18,14 +20,22 @@ class CapCheck:
     message: str
 
 
+def _midnight(day: date) -> datetime:
+    """The start of a local day as a moment: a range on window_start itself lets PostgreSQL read
+    only that year's partition of the visits (`window_start__date` would make it try them all)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def counted_visits(agency_id: int, enterprise_id: int, year: int) -> int:
     """On-site visits of this agency to this enterprise in a calendar year that count."""
     return VisitParty.objects.filter(
         agency_id=agency_id,
-        year=year,
+        year=year,  # the local year of the visit's window_start (plan_visit): the same range
         counts_for_cap=True,
         visit__enterprise_id=enterprise_id,
         visit__status__in=ACTIVE_STATUSES,
+        visit__window_start__gte=_midnight(date(year, 1, 1)),
+        visit__window_start__lt=_midnight(date(year + 1, 1, 1)),
     ).count()
 
 
@@ -68,8 +78,8 @@ def visits_this_quarter(enterprise, on: date) -> int:
     return Visit.objects.filter(
         enterprise=enterprise,
         status__in=ACTIVE_STATUSES,
-        window_start__date__gte=start,
-        window_start__date__lt=end,
+        window_start__gte=_midnight(start),
+        window_start__lt=_midnight(end),
     ).count()
 
 
