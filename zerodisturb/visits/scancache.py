@@ -38,6 +38,7 @@ from zerodisturb.credentials.models import Credential
 from zerodisturb.prepared import PreparedValues
 from zerodisturb.registry.pii import mask_name
 from zerodisturb.roles import Role
+from zerodisturb.singleflight import SingleFlight
 from zerodisturb.visits.choices import VisitStatus
 from zerodisturb.visits.models import VisitOfficer, VisitStaff
 
@@ -144,6 +145,9 @@ def _key(visit_id: int, credential_id: int) -> tuple[str, ...]:
 _local: dict[str, ScanFacts] = {}
 
 
+_builds = SingleFlight()
+
+
 def _remember(key: str, found: ScanFacts) -> None:
     if len(_local) >= 1024:
         _local.clear()
@@ -160,7 +164,9 @@ def facts(visit_id: int, credential_id: int) -> ScanFacts | None:
         return found
     found = cache.get(key)
     if found is None:
-        found = build(visit_id, credential_id, current)
+        # The phones at a gate scan a code at once: one thread of this process builds the facts,
+        # the others of the same moment wait for them.
+        found, _shared = _builds.do(key, lambda: build(visit_id, credential_id, current))
         if found is None:
             return None
     _remember(key, found)

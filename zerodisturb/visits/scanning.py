@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from zerodisturb.credentials.models import Credential
 from zerodisturb.credentials.tokens import TokenRefused, verify
+from zerodisturb.singleflight import SingleFlight
 from zerodisturb.visits import scancache
 from zerodisturb.visits.models import ScanLog, Visit, VisitStaff
 from zerodisturb.visits.scanjournal import ScanJournal
@@ -162,7 +163,10 @@ def _log(result: ScanResult, token: str, actor, now: datetime) -> None:
 
 
 def _write_batch(rows) -> None:
+    # Repeat scans, which already wait in memory before this: no need to wait for a WAL flush.
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.executemany(_insert_sql(), rows)
 
 
@@ -174,18 +178,16 @@ def _batching() -> bool:
     return settings.SCAN_LOG_BATCH_MS > 0 and not connection.in_atomic_block
 
 
-def scan(token: str, now: datetime | None = None, actor=None) -> ScanResult:
-    """Check a scanned code, log the scan, and mark the visit's code as shown when valid."""
-    now = now or timezone.now()
-    token = token or ""
-    result, first_valid = _check(token, now, actor)
-    if result.valid and not first_valid and _batching():
-        journal.add(_row(result, token, actor, now))  # a repeat: nothing changes but the count
-        return result
-    if not first_valid:
-        _log(result, token, actor, now)  # one statement: its own transaction (autocommit)
-        return result
+def _record_first(result: ScanResult, token: str, actor, now: datetime) -> None:
+    """The assignment's first valid scan: its log row and the visit's "code shown" time, together.
+
+    On PostgreSQL the commit does not wait for the WAL flush (synchronous_commit off for this
+    transaction only), as every SQLite commit here (synchronous=NORMAL). A database crash in the
+    next fraction of a second may lose this record; the enterprise then scans again. It never
+    loses it behind a check-in: the check-in's commit is flushed, and with it all WAL before it."""
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(_insert_sql(), _row(result, token, actor, now))
         cursor.execute(
             _shown_sql(), [connection.ops.adapt_datetimefield_value(now), result.visit_id]
@@ -193,4 +195,30 @@ def scan(token: str, now: datetime | None = None, actor=None) -> ScanResult:
     # Committed (the views call scan() outside any transaction): later scans skip the UPDATE.
     # Only this flag of the cached facts changes, so they are updated, not rebuilt.
     scancache.code_shown(result.visit_id, result.credential_id)
+
+
+# Scans of the same assignment in this process at the same moment, when its first valid scan is
+# still to be recorded: one records it, the others wait and are then logged as repeats.
+_first_scans = SingleFlight()
+
+
+def scan(token: str, now: datetime | None = None, actor=None) -> ScanResult:
+    """Check a scanned code, log the scan, and mark the visit's code as shown when valid."""
+    now = now or timezone.now()
+    token = token or ""
+    result, first_valid = _check(token, now, actor)
+    if first_valid:
+        record = lambda: _record_first(result, token, actor, now)  # noqa: E731
+        if connection.in_atomic_block:
+            # A caller's transaction (tests) may hold locks that the recording call would wait
+            # for: no waiting on each other here.
+            record()
+            return result
+        _none, twin_recorded = _first_scans.do((result.visit_id, result.credential_id), record)
+        if not twin_recorded:
+            return result
+    if result.valid and _batching():
+        journal.add(_row(result, token, actor, now))  # a repeat: nothing changes but the count
+        return result
+    _log(result, token, actor, now)  # one statement: its own transaction (autocommit)
     return result

@@ -103,3 +103,35 @@ def test_two_officers_taking_the_last_slot_at_once(visit_world):
     assert "已达上限" in errors[0].message_dict["enterprise"][0]
     assert Visit.objects.count() == 2
     assert counted_visits(agency.pk, enterprise.pk, 2026) == 2
+
+
+def test_eight_phones_scanning_a_fresh_code_at_once_build_and_record_it_once(
+    visit_world, monkeypatch
+):
+    from zerodisturb.visits import scancache, scanning
+    from zerodisturb.visits.models import ScanLog
+
+    visit = planned_visit(visit_world).visit
+    token = sign(visit.pk, visit_world.lead.credential.pk, GATE)
+    builds, records = [], []
+    build, record = scancache.build, scanning._record_first
+
+    def counted_build(*args, **kwargs):
+        builds.append(1)
+        return build(*args, **kwargs)
+
+    def counted_record(*args, **kwargs):
+        records.append(1)
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(scancache, "build", counted_build)
+    monkeypatch.setattr(scanning, "_record_first", counted_record)
+
+    results, errors = race([lambda: scan(token, GATE) for _ in range(8)])
+
+    assert errors == []
+    assert [r.valid for r in results] == [True] * 8
+    assert (len(builds), len(records)) == (1, 1)
+    assert ScanLog.objects.filter(visit=visit, valid=True).count() == 8
+    visit.refresh_from_db()
+    assert visit.valid_scan_at == GATE
