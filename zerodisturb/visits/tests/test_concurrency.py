@@ -135,3 +135,30 @@ def test_eight_phones_scanning_a_fresh_code_at_once_build_and_record_it_once(
     assert ScanLog.objects.filter(visit=visit, valid=True).count() == 8
     visit.refresh_from_db()
     assert visit.valid_scan_at == GATE
+
+
+def test_first_scans_of_eight_visits_at_once_are_each_recorded_once(visit_world):
+    from zerodisturb.visits.models import ScanLog
+
+    visits = [
+        planned_visit(
+            visit_world,
+            VISIT_DAY + timedelta(minutes=n),
+            kind="complaint",
+            reason="企业投诉核查",
+            plan=None,
+        ).visit
+        for n in range(8)
+    ]
+    credential = visit_world.lead.credential.pk
+
+    results, errors = race(
+        [lambda v=v: scan(sign(v.pk, credential, GATE), GATE) for v in visits for _ in range(2)]
+    )
+
+    assert errors == []
+    assert len(results) == 16 and all(r.valid for r in results)
+    assert ScanLog.objects.filter(valid=True).count() == 16
+    for visit in visits:
+        visit.refresh_from_db()
+        assert visit.valid_scan_at == GATE
