@@ -162,11 +162,18 @@ def _log(result: ScanResult, token: str, actor, now: datetime) -> None:
         cursor.execute(_insert_sql(), _row(result, token, actor, now))
 
 
+def _no_flush_wait(cursor, own: bool) -> None:
+    """The commit of this transaction, if it is `own` (not a caller's), does not wait for the WAL
+    flush (PostgreSQL; SQLite's commits here never do)."""
+    if own and connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _write_batch(rows) -> None:
     # Repeat scans, which already wait in memory before this: no need to wait for a WAL flush.
+    own = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        _no_flush_wait(cursor, own)
         cursor.executemany(_insert_sql(), rows)
 
 
@@ -184,10 +191,11 @@ def _record_first(result: ScanResult, token: str, actor, now: datetime) -> None:
     On PostgreSQL the commit does not wait for the WAL flush (synchronous_commit off for this
     transaction only), as every SQLite commit here (synchronous=NORMAL). A database crash in the
     next fraction of a second may lose this record; the enterprise then scans again. It never
-    loses it behind a check-in: the check-in's commit is flushed, and with it all WAL before it."""
+    loses it behind a check-in: the check-in's commit is flushed, and with it all WAL before it.
+    Inside a caller's transaction nothing changes: SET LOCAL would reach the caller's writes."""
+    own = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        _no_flush_wait(cursor, own)
         cursor.execute(_insert_sql(), _row(result, token, actor, now))
         cursor.execute(
             _shown_sql(), [connection.ops.adapt_datetimefield_value(now), result.visit_id]

@@ -162,3 +162,26 @@ def test_first_scans_of_eight_visits_at_once_are_each_recorded_once(visit_world)
     for visit in visits:
         visit.refresh_from_db()
         assert visit.valid_scan_at == GATE
+
+
+def test_the_scan_log_commits_without_waiting_for_the_flush_but_a_check_in_waits(visit_world):
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    no_wait = "SET LOCAL synchronous_commit TO OFF"
+    visit = planned_visit(visit_world).visit
+    token = sign(visit.pk, visit_world.lead.credential.pk, GATE)
+    with CaptureQueriesContext(connection) as first:
+        assert scan(token, GATE, visit_world.enterprise_user).valid
+    with CaptureQueriesContext(connection) as arrival:
+        check_in(visit_world.enterprise_user, visit, now=GATE)
+    assert no_wait in [q["sql"] for q in first.captured_queries]
+    assert no_wait not in [q["sql"] for q in arrival.captured_queries]
+
+    # Inside a caller's transaction the setting would reach the caller's own writes: not there.
+    other = planned_visit(visit_world, VISIT_DAY + timedelta(hours=3)).visit
+    with CaptureQueriesContext(connection) as inside, transaction.atomic():
+        assert scan(sign(other.pk, visit_world.lead.credential.pk, GATE), GATE).valid
+    assert no_wait not in [q["sql"] for q in inside.captured_queries]
+    other.refresh_from_db()
+    assert other.valid_scan_at == GATE
