@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -148,9 +149,19 @@ _local: dict[str, ScanFacts] = {}
 _builds = SingleFlight()
 
 
+def facts_key(visit_id: int, credential_id: int, current: tuple[str, ...]) -> str:
+    """Where the facts built under the stamps `current` are kept."""
+    return "zd:scan:{}:{}:{}".format(visit_id, credential_id, ":".join(current))
+
+
 def _remember(key: str, found: ScanFacts) -> None:
     if len(_local) >= 1024:
         _local.clear()
+    kept = _local.get(key)
+    if kept is not None and kept.code_shown and not found.code_shown:
+        # The first valid scan was recorded (code_shown) after these facts were built: a code
+        # once shown stays shown, so the newer flag is kept.
+        found = replace(found, code_shown=True)
     _local[key] = found
 
 
@@ -158,15 +169,19 @@ def facts(visit_id: int, credential_id: int) -> ScanFacts | None:
     """The facts of the visit's assignment of the credential; None if it has no such assignment."""
     names = _key(visit_id, credential_id)
     current = stamps(*names)
-    key = "zd:scan:{}:{}:{}".format(visit_id, credential_id, ":".join(current))
+    key = facts_key(visit_id, credential_id, current)
     found = _local.get(key)
     if found is not None and time.time() < found.built_at + FACTS_SECONDS:
         return found
     found = cache.get(key)
     if found is None:
-        # The phones at a gate scan a code at once: one thread of this process builds the facts,
-        # the others of the same moment wait for them.
-        found, _shared = _builds.do(key, lambda: build(visit_id, credential_id, current))
+        if connection.in_atomic_block:
+            # A caller's transaction may see what other threads cannot (and they it): its own.
+            found = build(visit_id, credential_id, current)
+        else:
+            # The phones at a gate scan a code at once: one thread of this process builds the
+            # facts, the others of the same moment wait for them.
+            found, _shared = _builds.do(key, lambda: build(visit_id, credential_id, current))
         if found is None:
             return None
     _remember(key, found)
@@ -180,7 +195,7 @@ def code_shown(visit_id: int, credential_id: int) -> None:
     (a retired stamp would make the next scan rebuild everything). A process that still holds
     the old flag only repeats the conditional UPDATE, which then changes nothing."""
     current = stamps(*_key(visit_id, credential_id))
-    key = "zd:scan:{}:{}:{}".format(visit_id, credential_id, ":".join(current))
+    key = facts_key(visit_id, credential_id, current)
     found = _local.get(key) or cache.get(key)
     if found is not None and not found.code_shown:
         found = replace(found, code_shown=True)
@@ -398,7 +413,5 @@ def build(
         credential_contracts=credential.contracts,
         answer=answer,
     )
-    cache.set(
-        "zd:scan:{}:{}:{}".format(visit_id, credential_id, ":".join(current)), facts, FACTS_SECONDS
-    )
+    cache.set(facts_key(visit_id, credential_id, current), facts, FACTS_SECONDS)
     return facts

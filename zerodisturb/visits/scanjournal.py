@@ -1,8 +1,9 @@
 """Repeat valid scans, written to the scan log in small batches instead of one commit each.
 
-What a scan must leave durably is written before its answer (scanning.scan): every refused scan
+What a scan must leave is committed before its answer (scanning.scan): every refused scan
 (forged, altered, expired, replayed — the security record) and each assignment's first valid scan,
-with the visit's `valid_scan_at`. A valid code scanned again (the manager reloads the page, an
+with the visit's `valid_scan_at` (on PostgreSQL without waiting for the WAL flush, see
+scanning._record_first). A valid code scanned again (the manager reloads the page, an
 officer scans too) changes nothing; its log row only counts it. Those rows wait here for at most
 `SCAN_LOG_BATCH_MS` or `MAX_ROWS` rows and go in as one transaction, by a timer thread per
 process, by the request that fills the batch, and at exit (gunicorn's graceful stop). A process

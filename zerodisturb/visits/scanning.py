@@ -189,9 +189,11 @@ def _record_first(result: ScanResult, token: str, actor, now: datetime) -> None:
     """The assignment's first valid scan: its log row and the visit's "code shown" time, together.
 
     On PostgreSQL the commit does not wait for the WAL flush (synchronous_commit off for this
-    transaction only), as every SQLite commit here (synchronous=NORMAL). A database crash in the
-    next fraction of a second may lose this record; the enterprise then scans again. It never
-    loses it behind a check-in: the check-in's commit is flushed, and with it all WAL before it.
+    transaction only): it is visible at once, but a crash of the database server (or a failover)
+    within about 3 × wal_writer_delay (0.6 s by default) may lose it, and the enterprise then
+    scans again. Never behind a check-in: the check-in reads this committed record, commits after
+    it and waits for its own flush, which writes all WAL before it. (SQLite here, WAL with
+    synchronous=NORMAL, loses recent commits only to an operating-system crash or power loss.)
     Inside a caller's transaction nothing changes: SET LOCAL would reach the caller's writes."""
     own = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:

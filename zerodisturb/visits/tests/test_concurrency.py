@@ -116,13 +116,19 @@ def test_eight_phones_scanning_a_fresh_code_at_once_build_and_record_it_once(
     builds, records = [], []
     build, record = scancache.build, scanning._record_first
 
-    def counted_build(*args, **kwargs):
+    # The first build and the first record each hold on until the seven other phones wait for
+    # them: every scan then meets the work in flight, whatever the threads' timing.
+    def counted_build(visit_id, credential_id, current):
         builds.append(1)
-        return build(*args, **kwargs)
+        key = scancache.facts_key(visit_id, credential_id, current)
+        assert scancache._builds.wait_for_waiting(key, 7), "the other scans built for themselves"
+        return build(visit_id, credential_id, current)
 
-    def counted_record(*args, **kwargs):
+    def counted_record(result, *args):
         records.append(1)
-        return record(*args, **kwargs)
+        key = (result.visit_id, result.credential_id)
+        assert scanning._first_scans.wait_for_waiting(key, 7), "the others recorded themselves"
+        return record(result, *args)
 
     monkeypatch.setattr(scancache, "build", counted_build)
     monkeypatch.setattr(scanning, "_record_first", counted_record)
@@ -177,6 +183,19 @@ def test_the_scan_log_commits_without_waiting_for_the_flush_but_a_check_in_waits
         check_in(visit_world.enterprise_user, visit, now=GATE)
     assert no_wait in [q["sql"] for q in first.captured_queries]
     assert no_wait not in [q["sql"] for q in arrival.captured_queries]
+    with connection.cursor() as cursor:  # SET LOCAL: gone with the scan's transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+
+    # The repeat scans' batch, written by the journal in a transaction of its own: the same.
+    from zerodisturb.visits.scanjournal import ScanJournal
+    from zerodisturb.visits.scanning import _row, _write_batch
+
+    journal = ScanJournal(_write_batch, timer=False)
+    journal.add(_row(scan(token, GATE), token, None, GATE))
+    with CaptureQueriesContext(connection) as batch:
+        assert journal.flush() == 1
+    assert no_wait in [q["sql"] for q in batch.captured_queries]
 
     # Inside a caller's transaction the setting would reach the caller's own writes: not there.
     other = planned_visit(visit_world, VISIT_DAY + timedelta(hours=3)).visit

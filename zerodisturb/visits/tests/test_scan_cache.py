@@ -262,3 +262,17 @@ def test_with_a_shared_cache_another_process_sees_the_suspension(visit_world, vi
         scancache._local.update(other_process_memo)
         assert scanned(visit_world, visit).code == "suspended"
         cache.clear()
+
+
+def test_facts_built_before_the_first_scan_was_recorded_do_not_undo_it(visit_world, visit):
+    credential = visit_world.lead.credential.pk
+    stale = scancache.facts(visit.pk, credential)
+    assert not stale.code_shown
+    scancache.code_shown(visit.pk, credential)
+    key = scancache.facts_key(visit.pk, credential, stamps(*scancache._key(visit.pk, credential)))
+    assert scancache._local[key].code_shown
+
+    scancache._remember(key, stale)  # a phone that waited for the build, remembering it late
+
+    assert scancache._local[key].code_shown
+    assert scancache.facts(visit.pk, credential).code_shown
