@@ -220,11 +220,8 @@ def _walk_in_postgres(head_seq: int) -> tuple[ChainReport | None, int, str, int]
         if segment.broken:
             return segment.broken, 0, "", None
         if segment.count:
-            checked, last_hash, last_id = (
-                checked + segment.count,
-                segment.last_hash,
-                segment.last_id,
-            )
+            checked += segment.count
+            last_hash, last_id = segment.last_hash, segment.last_id
         if segment.count < segment.hi - segment.lo + 1:
             # Rows missing at the segment's end: the next row there is is out of place.
             missing = segment.lo + segment.count

@@ -101,8 +101,9 @@ def scan_code(request, token: str) -> HttpResponse:
         body = json.dumps(ScanOut.model_validate(verdict).model_dump(), cls=NinjaJSONEncoder)
         return HttpResponse(body, content_type="application/json; charset=utf-8")
     # The answer's part is the same for every scan of this (visit, credential), so it is
-    # rendered once (through ScanOut, as ninja would) and only the verdict (plain strings and a
-    # bool: the standard encoder writes them as ninja's does) is added per scan.
+    # rendered once (in ScanOut's field order, as ninja would: _answer_json) and only the verdict
+    # (plain strings and a bool: the standard encoder writes them as ninja's does) is added per
+    # scan.
     head = json.dumps(verdict).encode()[:-1]
     body = head + _answer_json(result.answer_built, result.answer)
     return HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -218,7 +218,7 @@ def scan(token: str, now: datetime | None = None, actor=None) -> ScanResult:
     token = token or ""
     result, first_valid = _check(token, now, actor)
     if first_valid:
-        record = lambda: _record_first(result, token, actor, now)  # noqa: E731
+        record = partial(_record_first, result, token, actor, now)
         if connection.in_atomic_block:
             # A caller's transaction (tests) may hold locks that the recording call would wait
             # for: no waiting on each other here.
