@@ -142,6 +142,14 @@ if replica_url := env_str("DATABASE_REPLICA_URL", ""):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["zerodisturb.dbrouter.ReplicaRouter"]
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DB_PREPARED_STATEMENTS", True
+    ):
+        # The gate's few hot statements run as prepared statements (zerodisturb.prepared.cursor);
+        # Django's own cursors bind on the client and are never prepared. Off (false) behind a
+        # pooler in transaction mode that does not keep prepared statements (docs/operations.md).
+        _db.setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -22,7 +22,7 @@ item's title and legal basis follow a registry or item edit within FACTS_SECONDS
 
 from __future__ import annotations
 
-import secrets
+import random
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -67,6 +67,10 @@ class Term:
 
 @dataclass(frozen=True)
 class ScanFacts:
+    # Never changed once built (`replace` makes a new one): the LocMem cache keeps it as it is,
+    # unpickled, and every thread of the process reads the same object (zerodisturb.cache).
+    SHARED = True
+
     visit_id: int
     credential_id: int
     county_code: str
@@ -85,8 +89,11 @@ class ScanFacts:
     # (term, holder listed on its accepted version) for each contract of the credential
     credential_contracts: tuple[tuple[Term, bool], ...]
     answer: dict  # the details shown to whoever scans (public_api.ScanOut)
+    under: tuple[str, ...] = ()  # the stamps it was built under (its key: facts_key)
     # New on every build: what is derived from the answer (its JSON) can be memoised under it.
-    built: str = field(default_factory=lambda: secrets.token_hex(8))
+    # 64 random bits (the random module's generator, reseeded in every forked worker: no system
+    # call per build as with the secrets module; nothing here needs to be unguessable).
+    built: str = field(default_factory=lambda: f"{random.getrandbits(64):016x}")
     built_at: float = field(default_factory=time.time)
 
 
@@ -188,14 +195,16 @@ def facts(visit_id: int, credential_id: int) -> ScanFacts | None:
     return found
 
 
-def code_shown(visit_id: int, credential_id: int) -> None:
+def code_shown(facts: ScanFacts) -> None:
     """The visit's first valid scan is recorded: later scans need not try to record it again.
 
     Only this flag changes, so the facts are updated where they are kept rather than rebuilt
     (a retired stamp would make the next scan rebuild everything). A process that still holds
-    the old flag only repeats the conditional UPDATE, which then changes nothing."""
-    current = stamps(*_key(visit_id, credential_id))
-    key = facts_key(visit_id, credential_id, current)
+    the old flag only repeats the conditional UPDATE, which then changes nothing. Under the
+    stamps the facts were built with: if one was retired since, these facts are unreachable
+    anyway and the next scan rebuilds them from the database, flag included."""
+    visit_id, current = facts.visit_id, facts.under
+    key = facts_key(visit_id, facts.credential_id, current)
     found = _local.get(key) or cache.get(key)
     if found is not None and not found.code_shown:
         found = replace(found, code_shown=True)
@@ -213,6 +222,8 @@ def code_shown(visit_id: int, credential_id: int) -> None:
 
 @dataclass(frozen=True)
 class _VisitPart:
+    SHARED = True  # as ScanFacts
+
     county_code: str
     enterprise_id: int
     enterprise: str
@@ -226,6 +237,8 @@ class _VisitPart:
 
 @dataclass(frozen=True)
 class _CredentialPart:
+    SHARED = True  # as ScanFacts
+
     status: str
     status_reason: str
     valid_from: date
@@ -237,6 +250,8 @@ class _CredentialPart:
 
 @dataclass(frozen=True)
 class _ContractPart:
+    SHARED = True  # as ScanFacts
+
     term: Term
     number: str
     item: str
@@ -412,6 +427,7 @@ def build(
         person_active=credential.person_active,
         credential_contracts=credential.contracts,
         answer=answer,
+        under=current,
     )
     cache.set(facts_key(visit_id, credential_id, current), facts, FACTS_SECONDS)
     return facts

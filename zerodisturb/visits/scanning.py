@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zerodisturb import prepared
 from zerodisturb.credentials.models import Credential
 from zerodisturb.credentials.tokens import TokenRefused, verify
 from zerodisturb.singleflight import SingleFlight
@@ -39,6 +40,7 @@ class ScanResult:
     # The details shown to whoever scans; None when the code names no assignment of ours.
     answer: dict | None = field(default=None, repr=False)
     answer_built: str = ""  # ScanFacts.built: names this version of the answer
+    facts: scancache.ScanFacts | None = field(default=None, repr=False)
 
     @property
     def found(self) -> bool:
@@ -92,6 +94,7 @@ def _check(token: str, now: datetime, actor) -> tuple[ScanResult, bool]:
         facts.county_code,
         facts.answer,
         facts.built,
+        facts,
     )
     return result, valid and not facts.code_shown
 
@@ -145,14 +148,21 @@ _SHOWN: dict[str, str] = {}
 
 
 def _shown_sql() -> str:
-    """The visit's first valid scan, once: the conditional UPDATE, written once per database."""
+    """The visit's first valid scan, once: the conditional UPDATE, written once per database.
+
+    It names the visit's window_start too, the partition key of visits on PostgreSQL, so that
+    the statement touches one yearly partition, not all of them (planning it for ten partitions
+    cost more than running it). A visit moved meanwhile (its facts are then stale) is not marked:
+    the scan after the move sees the new facts and records it."""
     vendor = connection.vendor
     if vendor not in _SHOWN:
         qn = connection.ops.quote_name
         meta = Visit._meta
         shown = qn(meta.get_field("valid_scan_at").column)
+        start = qn(meta.get_field("window_start").column)
         _SHOWN[vendor] = (
-            f"UPDATE {qn(meta.db_table)} SET {shown} = %s WHERE {qn(meta.pk.column)} = %s AND {shown} IS NULL"
+            f"UPDATE {qn(meta.db_table)} SET {shown} = %s "
+            f"WHERE {qn(meta.pk.column)} = %s AND {start} = %s AND {shown} IS NULL"
         )
     return _SHOWN[vendor]
 
@@ -196,15 +206,19 @@ def _record_first(result: ScanResult, token: str, actor, now: datetime) -> None:
     synchronous=NORMAL, loses recent commits only to an operating-system crash or power loss.)
     Inside a caller's transaction nothing changes: SET LOCAL would reach the caller's writes."""
     own = not connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        _no_flush_wait(cursor, own)
-        cursor.execute(_insert_sql(), _row(result, token, actor, now))
-        cursor.execute(
-            _shown_sql(), [connection.ops.adapt_datetimefield_value(now), result.visit_id]
-        )
+    adapt = connection.ops.adapt_datetimefield_value
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            _no_flush_wait(cursor, own)
+        with prepared.cursor() as cursor:  # prepared statements on PostgreSQL
+            cursor.execute(_insert_sql(), _row(result, token, actor, now))
+            cursor.execute(
+                _shown_sql(),
+                [adapt(now), result.visit_id, adapt(result.facts.window_start)],
+            )
     # Committed (the views call scan() outside any transaction): later scans skip the UPDATE.
     # Only this flag of the cached facts changes, so they are updated, not rebuilt.
-    scancache.code_shown(result.visit_id, result.credential_id)
+    scancache.code_shown(result.facts)
 
 
 # Scans of the same assignment in this process at the same moment, when its first valid scan is

@@ -268,7 +268,7 @@ def test_facts_built_before_the_first_scan_was_recorded_do_not_undo_it(visit_wor
     credential = visit_world.lead.credential.pk
     stale = scancache.facts(visit.pk, credential)
     assert not stale.code_shown
-    scancache.code_shown(visit.pk, credential)
+    scancache.code_shown(stale)
     key = scancache.facts_key(visit.pk, credential, stamps(*scancache._key(visit.pk, credential)))
     assert scancache._local[key].code_shown
 

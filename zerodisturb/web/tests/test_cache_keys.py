@@ -62,3 +62,40 @@ def test_busy_paths_build_valid_keys(panel, checked_keys):
     assert public.get(f"/verify/{side.credential.number}").status_code == 200
     assert public.get(f"{V1}/public/credentials/{side.credential.number}").status_code == 200
     assert public.post("/accounts/login/", {"username": "x", "password": "y"}).status_code == 200
+
+
+def test_immutable_values_are_kept_as_they_are_everything_else_as_a_copy():
+    from dataclasses import dataclass
+
+    from zerodisturb.cache import LocMemCache
+
+    @dataclass(frozen=True)
+    class Shared:
+        SHARED = True
+        n: int
+
+    local = LocMemCache("immutables", {})
+    shared = Shared(1)
+    local.set("shared", shared)
+    local.set("text", "文本")
+    assert local.get("shared") is shared  # no pickle: the same object
+    assert local.get("text") == "文本"
+    assert local.get_many(["shared", "text"]) == {"shared": shared, "text": "文本"}
+
+    rows = [1, 2]
+    local.set("rows", rows)
+    rows.append(3)  # the caller's list changes after the set ...
+    got = local.get("rows")
+    assert got == [1, 2]  # ... and the cache kept its own copy
+    got.append(4)  # the copy a caller got changes ...
+    assert local.get("rows") == [1, 2]  # ... and the cache does not
+    assert local.add("rows", [9]) is False and local.add("new", (1, "a")) is True
+    assert local.get("new") == (1, "a")
+    local.set("payload", b"\x80bytes")  # bytes are pickled too: never taken for a pickle
+    assert local.get("payload") == b"\x80bytes"
+
+    local.set("count", 1)
+    assert local.incr("count", 2) == 3 and local.get("count") == 3
+    local.set("pickled count", [1])
+    with pytest.raises(TypeError):
+        local.incr("pickled count")  # as Django's: a list cannot be incremented
