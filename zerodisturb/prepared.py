@@ -19,8 +19,10 @@ max_prepared_statements), this is Django's ordinary cursor. SQLite: always the o
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.db import connections, router
+from django.db.backends.postgresql import base as pg  # psycopg is installed everywhere
 from django.db.models import QuerySet
 
 
@@ -35,8 +37,6 @@ def cursor(alias: str = "default"):
     conn.ensure_connection()
     if conn.connection.prepare_threshold is None:
         return conn.cursor()
-    from django.db.backends.postgresql import base as pg  # PostgreSQL only
-
     with conn.wrap_database_errors:
         # It binds on the server: each statement it runs is prepared on the connection
         # (threshold 0) the first time, and later runs only bind and execute.
@@ -44,7 +44,23 @@ def cursor(alias: str = "default"):
         loader = conn.connection.adapters.get_loader(pg.TIMESTAMPTZ_OID, pg.Format.TEXT)
         if conn.timezone != loader.timezone:
             pg.register_tzloader(conn.timezone, raw)
-        return conn._prepare_cursor(raw)
+        conn.validate_thread_sharing()
+        if conn.queries_logged:
+            return _LoggedStatement(raw, conn)
+        return conn.make_cursor(raw)
+
+
+class _LoggedStatement(pg.CursorDebugWrapper):
+    """Django's query log (DEBUG, tests) for a cursor that binds on the server: psycopg keeps no
+    text of a prepared run, so the statement is written out with its values as Django's own
+    cursor would have sent it."""
+
+    @contextmanager
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        if use_last_executed_query and not many and params is not None:
+            sql, use_last_executed_query = self.db.ops.compose_sql(sql, params), False
+        with super().debug_sql(sql, params, use_last_executed_query, many):
+            yield
 
 
 # Stands for the parameter while the query is compiled; found again among the compiled params.

@@ -195,6 +195,23 @@ def _batching() -> bool:
     return settings.SCAN_LOG_BATCH_MS > 0 and not connection.in_atomic_block
 
 
+_FIRST: dict[bool, str] = {}
+
+
+def _first_sql(no_flush_wait: bool) -> str:
+    """PostgreSQL: the log row and the visit's flag in one statement (a data-modifying WITH),
+    atomic by itself; outside a transaction it is one round trip instead of five (BEGIN, SET,
+    INSERT, UPDATE, COMMIT). `no_flush_wait`: the INSERT's RETURNING sets synchronous_commit off
+    until the end of the statement's own transaction (evaluated once, for its one row: a
+    data-modifying WITH always runs to completion, read or not)."""
+    if no_flush_wait not in _FIRST:
+        returning = " RETURNING set_config('synchronous_commit', 'off', true)"
+        _FIRST[no_flush_wait] = "WITH logged AS ({}{}) {}".format(
+            _insert_sql(), returning if no_flush_wait else "", _shown_sql()
+        )
+    return _FIRST[no_flush_wait]
+
+
 def _record_first(result: ScanResult, token: str, actor, now: datetime) -> None:
     """The assignment's first valid scan: its log row and the visit's "code shown" time, together.
 
@@ -204,18 +221,17 @@ def _record_first(result: ScanResult, token: str, actor, now: datetime) -> None:
     scans again. Never behind a check-in: the check-in reads this committed record, commits after
     it and waits for its own flush, which writes all WAL before it. (SQLite here, WAL with
     synchronous=NORMAL, loses recent commits only to an operating-system crash or power loss.)
-    Inside a caller's transaction nothing changes: SET LOCAL would reach the caller's writes."""
-    own = not connection.in_atomic_block
+    Inside a caller's transaction nothing changes: the setting would reach the caller's writes."""
     adapt = connection.ops.adapt_datetimefield_value
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            _no_flush_wait(cursor, own)
-        with prepared.cursor() as cursor:  # prepared statements on PostgreSQL
-            cursor.execute(_insert_sql(), _row(result, token, actor, now))
-            cursor.execute(
-                _shown_sql(),
-                [adapt(now), result.visit_id, adapt(result.facts.window_start)],
-            )
+    row = _row(result, token, actor, now)
+    shown = [adapt(now), result.visit_id, adapt(result.facts.window_start)]
+    if connection.vendor == "postgresql":
+        with prepared.cursor() as cursor:  # a prepared statement
+            cursor.execute(_first_sql(not connection.in_atomic_block), row + shown)
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_insert_sql(), row)
+            cursor.execute(_shown_sql(), shown)
     # Committed (the views call scan() outside any transaction): later scans skip the UPDATE.
     # Only this flag of the cached facts changes, so they are updated, not rebuilt.
     scancache.code_shown(result.facts)

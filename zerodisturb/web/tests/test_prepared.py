@@ -63,6 +63,8 @@ def test_on_postgresql_the_query_is_prepared_once_per_connection(county):
         for _ in range(3):
             assert prepared.rows(org.pk) == list(query(org.pk))
     assert len(queries) == 3 * 2  # ours and the ORM's, each logged as usual
+    ours = queries.captured_queries[0]["sql"]  # with its value written out, as Django's are
+    assert ours.startswith("SELECT") and f"= {org.pk}" in ours
     new = [s for s in prepared_statements() if s not in before]
     assert len(new) == 1 and "registry_organisation" in new[0]  # ours, once; never the ORM's
 
