@@ -181,3 +181,26 @@ def test_rotation_keeps_unexpired_old_tokens_and_signs_with_the_new_key():
     assert current_key() == new_key
     expired = NOW + timedelta(seconds=(GRACE_SLOTS + 1) * SLOT_SECONDS)
     assert refusal(old_token, expired) == "expired"
+
+
+def test_a_token_s_signature_is_checked_once_its_time_on_every_scan(monkeypatch):
+    from zerodisturb.credentials import tokens
+
+    checked = []
+
+    def counting(signed, key):
+        checked.append(signed)
+        return real(signed, key)
+
+    real = tokens.crypto_sign_open
+    monkeypatch.setattr(tokens, "crypto_sign_open", counting)
+    token = sign(3, 4, NOW)
+    for _ in range(3):  # the phones at one gate scanning the same code
+        assert verify(token, NOW).visit_id == 3
+    assert len(checked) == 1
+    late = NOW + timedelta(seconds=(GRACE_SLOTS + 2) * SLOT_SECONDS)
+    assert refusal(token, late) == "expired"  # remembered as genuine, still judged on its time
+    at_ = token.index(".") + 6  # a character inside the signature (canonical either way)
+    other = token[:at_] + ("A" if token[at_] != "A" else "B") + token[at_ + 1 :]
+    assert refusal(other) == "bad_signature"  # another string: checked in full
+    assert len(checked) == 2
