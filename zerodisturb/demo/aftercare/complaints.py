@@ -27,6 +27,7 @@ VISIT_COMPLAINTS = 26
 ORG_COMPLAINTS = 4
 PUBLIC_COMPLAINTS = 10
 SUBSTANTIATED_PER_PROVIDER = 2
+REOPENED = 3
 
 
 def choose(ctx: Context, visits: list[Visit], ratings: list[Rating]) -> list[dict]:
@@ -60,6 +61,11 @@ def choose(ctx: Context, visits: list[Visit], ratings: list[Rating]) -> list[dic
     older = [p for p in plans if p["at"] < ctx.now - timedelta(days=40)]
     for plan, late in zip(rng.sample(older, 4), ("ack", "reply", "close", "close"), strict=False):
         plan["late"] = late
+    # A few complainants are not satisfied with the closure and reopen it (chosen here, not left
+    # to chance: the demo always shows a reopened complaint).
+    on_time = [p for p in older if "late" not in p]
+    for plan in rng.sample(on_time, min(len(on_time), REOPENED)):
+        plan["reopen"] = True
     return plans
 
 
@@ -213,7 +219,7 @@ def _close(ctx: Context, complaint, when, plan) -> None:
     rng = ctx.rng
     roll = rng.random()
     nxt = ctx.later(when, 10, 70)
-    if roll < 0.1 and complaint.reopen_count == 0:
+    if plan.pop("reopen", False):
         ctx.at(nxt, lambda: _reopen(ctx, complaint, nxt, plan))
     elif roll < 0.85:
         ctx.at(nxt, lambda: _confirm(ctx, complaint, nxt, plan))

@@ -29,6 +29,7 @@ class Rating:
     sat: bool = True
     level: int = 5
     historic: bool = False
+    code_shown: bool = True  # False: the staff showed no code (a 2026 visit only)
 
     @property
     def year(self) -> int:
@@ -112,6 +113,27 @@ def plan(ratings: list[Rating], targets: dict[int, int], checks: list[Check], rn
             flip(best[0])
             flip(best[1])
     return not any(c.deficit(size[i], sat[i]) for i, c in enumerate(checks))
+
+
+def freshen(ratings: list[Rating], checks: list[Check], since: datetime, rng) -> bool:
+    """Make one rating made after `since` unsatisfied (a bad review still in its loop today) if
+    none is, by swapping it with an older unsatisfied one of the same year such that every check
+    still holds (so the yearly totals never move). False if no such swap exists."""
+    recent = sorted((r for r in ratings if r.at >= since), key=lambda r: r.at, reverse=True)
+    if not recent or any(not r.sat for r in recent):
+        return True
+
+    def holds() -> bool:
+        return not any(c.deficit(len(c.members), sum(m.sat for m in c.members)) for c in checks)
+
+    for first in recent:
+        older = [r for r in ratings if r.year == first.year and not r.sat and r.at < since]
+        for second in rng.sample(older, len(older)):
+            first.sat, second.sat = False, True
+            if holds():
+                return True
+            first.sat, second.sat = True, False
+    return False
 
 
 def _exact(ratings: list[Rating], target: int, rng: random.Random) -> None:

@@ -36,7 +36,7 @@ def answers(ctx: Context, rating: Rating) -> dict:
         officer_present = bool(rating.visit.officers) and not (level == 1 and rng.random() < 0.5)
         nothing_sold = not (level <= 2 and rng.random() < 0.2)
     else:
-        code_shown = not (level == 1 and rng.random() < 0.4)
+        code_shown = not (level == 1 and rng.random() < 0.4) and rating.code_shown
         officer_present = not (level == 1 and rng.random() < 0.35)
         nothing_sold = not (level == 1 and rng.random() < 0.3)
     return {
@@ -66,6 +66,11 @@ def assign_levels(ctx: Context, ratings: list[Rating], harsh: set[int]) -> None:
     recent = sorted((r for r in ratings if not r.historic and not r.sat), key=lambda r: r.at)
     for r in recent[-2:]:
         r.level = min(r.level, 2)
+    # And one before them is 非常不满意 from a visit whose staff showed no code (chosen, not left
+    # to chance: the demo always has one).
+    if older := recent[:-2]:
+        worst = next((r for r in older if r.level == 1), None) or rng.choice(older)
+        worst.level, worst.code_shown = 1, False
 
 
 def schedule(ctx: Context, ratings: list[Rating]) -> None:
@@ -92,6 +97,11 @@ def _fates(ctx: Context, bad: list[Rating]) -> dict[int, str]:
             if id(r) not in fates
             and now - timedelta(days=oldest) <= r.at <= now - timedelta(days=newest)
         ]
+        if not options:  # none in the window: the newest old enough (the demo shows every fate)
+            options = sorted(
+                (r for r in bad if id(r) not in fates and r.at <= now - timedelta(days=newest)),
+                key=lambda r: r.at,
+            )[-1:]
         if options:
             fates[id(ctx.rng.choice(options))] = fate
 

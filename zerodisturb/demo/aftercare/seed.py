@@ -25,7 +25,7 @@ from zerodisturb.complaints.deadlines import JOBS as COMPLAINT_JOBS
 from zerodisturb.demo import cixi
 from zerodisturb.demo.aftercare import complaints, history, ratings, texts
 from zerodisturb.demo.aftercare.context import Context, at
-from zerodisturb.demo.aftercare.planner import Check, Rating, plan
+from zerodisturb.demo.aftercare.planner import Check, Rating, freshen, plan
 from zerodisturb.demo.aftercare.summary import summary_lines
 from zerodisturb.demo.clock import story_now
 from zerodisturb.demo.visits import _bulk_users
@@ -92,6 +92,8 @@ def seed_aftercare(rng: random.Random, log, now: datetime | None = None) -> None
         r.sat = rng.random() < _likely(r, warned, exited, runs)
     targets = {2025: BEFORE[1], **({2026: _satisfied(len(after))} if after else {})}
     planned = plan(everyone, targets, checks, rng) and bool(after)
+    if planned:  # a bad review of the last days, its ticket still with the provider
+        freshen(after, checks, now - timedelta(days=10), rng)
     if not planned:
         log("提示：评价分布未能同时满足预警/退出条件，已跳过考核预警和退出演示。")
     ratings.assign_levels(ctx, everyone, {p.pk for p in (warned, exited) if p})
