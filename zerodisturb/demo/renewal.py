@@ -41,10 +41,14 @@ def seed_renewal(rng: random.Random, log, *, after: datetime, now: datetime) -> 
     begin = max(
         timezone.localdate(after) + timedelta(days=QUIET_DAYS), today - timedelta(LEAD_DAYS)
     )
-    submitted = add_working_days(begin, 1).date
-    decided = add_working_days(submitted, 5).date  # the five departments, one a working day
-    signed = add_working_days(decided, 2).date
-    filed = add_working_days(signed, 2).date
+    submitted, decided, signed, filed = _steps(begin)
+    # Submitted in the real year instead when its contract (its term starts the month after the
+    # submission) is running by today: the story's year then keeps its figures (in January the
+    # renewal is one of the story's year's items, as it would be in life).
+    in_year = _steps(date(today.year, 1, 1))
+    runs = date(today.year, in_year[0].month + 1, 1) <= today and in_year[3] < today
+    if begin.year < today.year and runs:
+        submitted, decided, signed, filed = in_year
     provider = Organisation.objects.get(county_code=cixi.COUNTY[0], name=cixi.PROVIDERS[PINGAN][0])
     newcomer = _newcomer(rng, provider)
     others = list(
@@ -82,6 +86,14 @@ def seed_renewal(rng: random.Random, log, *, after: datetime, now: datetime) -> 
         f"（{version.term_start} 至 {version.term_end}），新证件 {credential.number}。"
     )
     return visit
+
+
+def _steps(begin: date) -> tuple[date, date, date, date]:
+    """Submitted, decided, signed and filed, from `begin`."""
+    submitted = add_working_days(begin, 1).date
+    decided = add_working_days(submitted, 5).date  # the five departments, one a working day
+    signed = add_working_days(decided, 2).date
+    return submitted, decided, signed, add_working_days(signed, 2).date
 
 
 def _newcomer(rng: random.Random, provider: Organisation) -> Person:
