@@ -94,7 +94,7 @@ def seed_aftercare(rng: random.Random, log, now: datetime | None = None) -> None
     planned = plan(everyone, targets, checks, rng) and bool(after)
     if planned:  # a bad review of the last days, its ticket still with the provider
         freshen(after, checks, now - timedelta(days=10), rng)
-    if not planned:
+    else:
         log("提示：评价分布未能同时满足预警/退出条件，已跳过考核预警和退出演示。")
     ratings.assign_levels(ctx, everyone, {p.pk for p in (warned, exited) if p})
     complaint_plans = complaints.choose(ctx, done, after)
