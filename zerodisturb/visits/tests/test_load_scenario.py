@@ -57,3 +57,17 @@ def test_the_load_scenario_logs_every_scan_and_checks_in_once(tmp_path):
     rows = result["scenario"] + result["saturation"] + result["ratio_rounds"]
     assert all(row["errors"] == 0 for row in rows)
     assert result["visits_checked_in"] >= result["visits_checked_in_paced"]
+
+
+def test_the_first_scan_benchmark_scans_every_visit_valid(tmp_path):
+    """bench/first_scan.py at CI size: it exits 1 when any scan is refused."""
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "first_scan.py"), "--visits=5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "database: sqlite; 5 visits" in run.stdout
+    assert "first scan of a visit: CPU" in run.stdout and "repeat scan:" in run.stdout
