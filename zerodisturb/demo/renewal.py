@@ -46,8 +46,8 @@ def seed_renewal(rng: random.Random, log, *, after: datetime, now: datetime) -> 
     # submission) is running by today: the story's year then keeps its figures (in January the
     # renewal is one of the story's year's items, as it would be in life).
     in_year = _steps(date(today.year, 1, 1))
-    runs = date(today.year, in_year[0].month + 1, 1) <= today and in_year[3] < today
-    if begin.year < today.year and runs:
+    running = date(today.year, in_year[0].month + 1, 1) <= today and in_year[3] < today
+    if begin.year < today.year and running:
         submitted, decided, signed, filed = in_year
     provider = Organisation.objects.get(county_code=cixi.COUNTY[0], name=cixi.PROVIDERS[PINGAN][0])
     newcomer = _newcomer(rng, provider)

@@ -115,13 +115,13 @@ def plan(ratings: list[Rating], targets: dict[int, int], checks: list[Check], rn
     return not any(c.deficit(size[i], sat[i]) for i, c in enumerate(checks))
 
 
-def freshen(ratings: list[Rating], checks: list[Check], since: datetime, rng) -> bool:
+def freshen(ratings: list[Rating], checks: list[Check], since: datetime, rng) -> None:
     """Make one rating made after `since` unsatisfied (a bad review still in its loop today) if
     none is, by swapping it with an older unsatisfied one of the same year such that every check
-    still holds (so the yearly totals never move). False if no such swap exists."""
+    still holds (so the yearly totals never move). Nothing changes if no such swap exists."""
     recent = sorted((r for r in ratings if r.at >= since), key=lambda r: r.at, reverse=True)
     if not recent or any(not r.sat for r in recent):
-        return True
+        return
 
     def holds() -> bool:
         return not any(c.deficit(len(c.members), sum(m.sat for m in c.members)) for c in checks)
@@ -131,9 +131,8 @@ def freshen(ratings: list[Rating], checks: list[Check], since: datetime, rng) ->
         for second in rng.sample(older, len(older)):
             first.sat, second.sat = False, True
             if holds():
-                return True
+                return
             first.sat, second.sat = True, False
-    return False
 
 
 def _exact(ratings: list[Rating], target: int, rng: random.Random) -> None:
