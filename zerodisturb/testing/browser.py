@@ -99,7 +99,10 @@ def screenshot(page, name: str) -> Path:
 
 
 def horizontal_overflow(page) -> int:
-    """How many CSS pixels the page is wider than the viewport (0 when nothing sticks out)."""
+    """How many CSS pixels the page is wider than the viewport (0 when nothing sticks out).
+
+    After a click that navigates, first expect something on the new page: measured mid-navigation
+    the document can be empty."""
     return page.evaluate(
         "Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)"
     )

@@ -39,6 +39,8 @@ def test_bad_review_answered_called_back_and_accepted(browser, live_server, rate
     enterprise, problems = signed_in(browser, live_server, world.enterprise_user, "/evaluations/")
     expect(enterprise.locator("#to-rate")).to_be_visible()
     enterprise.get_by_role("link", name="去评价").click()
+    # Measure the form once it has loaded, not the page the click is leaving.
+    expect(enterprise.get_by_role("button", name="提交评价")).to_be_visible()
     assert horizontal_overflow(enterprise) == 0
     screenshot(enterprise, "evaluation-1-form-phone")
     enterprise.get_by_label("不满意", exact=True).check()
