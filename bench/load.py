@@ -10,7 +10,8 @@
 A locust-style scenario without locust. It prepares a throwaway database (SQLite in a temporary
 directory unless --database-url names an existing empty one): one county with a filed contract,
 a credential, ENTERPRISES enterprises each with a contact user and an API token, VISITS visits
-today spread over them, one signed code per visit and minute slot, and two supervisors signed in.
+today spread over them, one signed code per visit and minute slot, and two supervisors signed in
+(then, on PostgreSQL, ANALYZE: the statistics a database in service has).
 It starts gunicorn on 127.0.0.1 (ZD_BENCH_ENDPOINTS on, the scan rate limit raised so that the
 limiter runs but never refuses) and then runs, with simulated users in client processes (asyncio,
 keep-alive HTTP/1.1 connections, one per user), these phases one after the other:
@@ -241,6 +242,12 @@ def prepare(env: dict[str, str], args) -> dict:
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append(store.session_key)
+    if connections["default"].vendor == "postgresql":
+        # The statistics a database in service has (autovacuum keeps them; seed_scale runs
+        # ANALYZE too). Without them the planner guesses the bulk-loaded tables' sizes and
+        # picks hash joins over whole tables: the scan facts' join took 0.40 ms, not 0.12.
+        with connections["default"].cursor() as cursor:
+            cursor.execute("ANALYZE")
     connections.close_all()
     return {
         "visits": [(v.pk, api_tokens[v.enterprise_id]) for v in visits],
