@@ -3,8 +3,8 @@
     .venv/bin/python bench/load.py [--users 100] [--seconds 30] [--think 1,3]
                                    [--warmup-seconds 5] [--saturation-seconds 20]
                                    [--steps 2,4,8,16,32,64] [--step-seconds 4]
-                                   [--ratio-seconds 20] [--rounds 2]
-                                   [--visits 3000] [--enterprises 200] [--database-url URL]
+                                   [--ratio-seconds 30] [--rounds 2] [--floor sync]
+                                   [--visits 9000] [--enterprises 200] [--database-url URL]
                                    [--workers 2] [--threads 8] [--json FILE]
 
 A locust-style scenario without locust. It prepares a throwaway database (SQLite in a temporary
@@ -39,7 +39,13 @@ keep-alive HTTP/1.1 connections, one per user), these phases one after the other
    under 200 ms;
 4. the ratio rounds (--ratio-seconds in alternating rounds), a saturation measurement too: the
    supervisors as before, the gate users with no wait scanning codes of the schedule again
-   (distinct tokens, no check-in) in one round and the bare view /bench/bare in the next.
+   (distinct tokens, no check-in) in one round, the bare view /bench/bare in the next, and (unless
+   --floor none) the yardstick /bench/floor/ over the same codes in the third: the least work any
+   correct scan must do, done the cheapest way (zerodisturb/benchviews.py), its first scan of a
+   visit written before the answer (--floor sync) or in the next batch (--floor batched). Its
+   ratio to the bare view is as far as any scan's ratio could go on the machine. A scan or floor
+   round whose schedule runs out before its time is up prints a WARNING (its figure is then too
+   low: raise --visits).
 
 Phases 0-3 each take the visits after the ones the phase before used. For each phase it prints
 per endpoint the throughput, p50/p99 and errors, and the server's CPU per request, with nproc and
@@ -47,7 +53,8 @@ the load average. After gunicorn has stopped (graceful TERM, so that scan-log ro
 holds are written) it checks the database: exactly one check-in per visit (one `visit.check_in`
 audit event each, and one answer with already=false), one ScanLog row per scan request sent, no
 5xx. It exits with status 1 if a check fails or a request failed. Goals: no errors, scan p99 under
-200 ms at 100 users (the paced scenario), ratio at least 0.7.
+200 ms at 100 users (the paced scenario), ratio at least 0.7. Near local midnight it warns: the
+visits are today's, and a run across midnight has every scan refused.
 """
 
 from __future__ import annotations
@@ -62,13 +69,13 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadusers import BARE, CHECK_IN, CHECKING_IN, DASHBOARD, KPIS, SCAN, drive  # noqa: E402
+from loadusers import BARE, CHECK_IN, CHECKING_IN, DASHBOARD, FLOOR, KPIS, SCAN, drive  # noqa: E402
 from scan_verify import environment, free_port, server_cpu_seconds  # noqa: E402
 
 GOAL_RATIO, GOAL_P99_MS = 0.7, 200.0
@@ -92,10 +99,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--step-seconds", type=float, default=4.0, help="each step (4)")
     parser.add_argument(
-        "--ratio-seconds", type=float, default=20.0, help="scan vs bare, in total (20; 0: skip)"
+        "--ratio-seconds", type=float, default=30.0, help="the ratio rounds in all (30; 0: skip)"
     )
-    parser.add_argument("--rounds", type=int, default=2, help="scan/bare alternations (2)")
-    parser.add_argument("--visits", type=int, default=3000, help="visits today (3000)")
+    parser.add_argument("--rounds", type=int, default=2, help="scan/bare(/floor) alternations (2)")
+    parser.add_argument(
+        "--floor",
+        choices=("sync", "batched", "none"),
+        default="sync",
+        help="a round of the yardstick /bench/floor/ after each bare round: the first scan "
+        "written before the answer (sync, default) or in the next batch (batched); none: no floor",
+    )
+    parser.add_argument("--visits", type=int, default=9000, help="visits today (9000)")
     parser.add_argument("--enterprises", type=int, default=200, help="enterprises (200)")
     parser.add_argument("--supervisors", type=int, default=-1, help="default users/10")
     parser.add_argument("--clients", type=int, default=2, help="client processes (2)")
@@ -159,7 +173,11 @@ def prepare(env: dict[str, str], args) -> dict:
     )
     staff_credential = credential(panel, contract, county.staff)
     officer, _user = escort(county.orgs["agency"], "escort_bench")
-    window = {"window_start": now - timedelta(minutes=1), "window_end": now + timedelta(hours=3)}
+    # Today's visits: begun a minute ago, or at midnight if that was less than a minute ago (the
+    # visit's day is its start's local date). A run across local midnight fails: "not today".
+    midnight = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    start = max(now - timedelta(minutes=1), midnight)
+    window = {"window_start": start, "window_end": now + timedelta(hours=3)}
 
     # Enterprises with a contact user and an API token each (no password hashing: no log-in).
     enterprises, api_tokens = [], {}
@@ -229,6 +247,11 @@ def prepare(env: dict[str, str], args) -> dict:
     phases = args.warmup_seconds + args.seconds + args.saturation_seconds + args.ratio_seconds
     phases += len([n for n in args.steps.split(",") if n.strip()]) * args.step_seconds
     minutes = int(phases / 60) + 4
+    if now + timedelta(minutes=minutes) >= midnight + timedelta(days=1):
+        print(
+            "WARNING: the run will cross local midnight, when today's visits become yesterday's "
+            "and every scan is refused: start it after midnight"
+        )
     slots = [now + timedelta(minutes=m) for m in range(minutes)]
     codes = {
         v.pk: [(tokens.slot_of(at), tokens.sign(v.pk, staff_credential.pk, at)) for at in slots]
@@ -351,7 +374,7 @@ def check_database(world: dict, scans_sent: int, claims: Counter, checked: set) 
     from zerodisturb.visits.models import ScanLog, Visit
 
     problems = []
-    logged = ScanLog.objects.count()
+    logged = ScanLog.objects.exclude(code="floor").count()  # the floor rounds' rows aside
     if logged != scans_sent:
         problems.append(f"ScanLog rows {logged} != scan requests sent {scans_sent}")
     in_db = set(
@@ -399,7 +422,7 @@ class Run:
         self.server_errors.update(got["server_errors"])
         self.samples.update(got["samples"])
         self.errors += sum(got["errors"].values())
-        if phase in CHECKING_IN and got["jobs_left"] == 0:
+        if phase in (*CHECKING_IN, "scan", "floor") and got["jobs_left"] == 0:
             print(f"WARNING: {phase}: the schedule ran out before the time was up (--visits)")
         return got, cpu
 
@@ -443,16 +466,36 @@ def step_search(run: Run, steps: list[int], seconds: float) -> list[dict]:
     return found
 
 
+def floor_starts_as_scan() -> None:
+    """The floor's own "code shown" flags, as the visits' are now (zerodisturb.benchviews)."""
+    from django.db import connection, transaction
+
+    from zerodisturb.benchviews import SHOWN_TABLE, create_shown_table
+    from zerodisturb.visits.models import Visit
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        create_shown_table(cursor)
+        cursor.execute(f"DELETE FROM {SHOWN_TABLE}")
+        cursor.execute(
+            f"INSERT INTO {SHOWN_TABLE} (visit_id) SELECT id FROM {Visit._meta.db_table} "
+            "WHERE valid_scan_at IS NOT NULL"
+        )
+    connection.close()
+
+
 def ratio_rounds(run: Run, args) -> list[dict]:
     rounds = defaultdict(lambda: {"latencies": [], "errors": 0, "seconds": 0.0, "cpu": 0.0})
-    each = args.ratio_seconds / (2 * max(1, args.rounds))
+    kinds = ("scan", "bare", "floor") if args.floor != "none" else ("scan", "bare")
+    if args.floor != "none":
+        floor_starts_as_scan()
+    each = args.ratio_seconds / (len(kinds) * max(1, args.rounds))
     kept = [p["jobs"] for p in run.plans]
     for r in range(max(1, args.rounds)):
-        for phase in ("scan", "bare"):
+        for phase in kinds:
             for plan in run.plans:  # a fresh order of the same visits in every round
                 plan["jobs"] = schedule(plan["visits"], random.Random(r))
             got, cpu = run.phase(phase, each)
-            name = SCAN if phase == "scan" else BARE
+            name = {"scan": SCAN, "bare": BARE, "floor": FLOOR}[phase]
             bucket = rounds[name]
             bucket["latencies"] += got["latencies"][name]
             bucket["errors"] += got["errors"][name]
@@ -486,6 +529,7 @@ def main(argv=None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="zd-bench-load-"))
     env = environment(workdir, args.database_url, args.redis)
     env["ZD_RATE_LIMIT_VERIFY"] = str(10**9)  # the limiter still counts, it never refuses
+    env["ZD_BENCH_FLOOR_WRITES"] = "batched" if args.floor == "batched" else "sync"
     # Pages name their static files without a collected manifest (nothing written in the tree).
     env["ZD_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     began = time.monotonic()
@@ -519,6 +563,8 @@ def main(argv=None) -> int:
             by = {f["endpoint"]: f for f in rows}
             bare = by.get(BARE, {}).get("rps")
             results["ratio"] = by[SCAN]["rps"] / bare if bare and SCAN in by else 0.0
+            if bare and FLOOR in by:
+                results["floor_ratio"] = by[FLOOR]["rps"] / bare
     finally:
         # Graceful: workers finish their requests and flush what they hold before they exit.
         server.send_signal(signal.SIGTERM)
@@ -597,11 +643,16 @@ def report(args, env, run: Run, results: dict, problems: list[str]) -> None:
         print(f"  largest number of no-wait gate users with scan p99 < {GOAL_P99_MS:g} ms: {best}")
     ratio = results.get("ratio")
     if results.get("ratio_rounds"):
-        print(f"4. ratio rounds ({args.rounds} x scan then bare, {args.ratio_seconds:g} s in all):")
+        kinds = "scan, bare" if args.floor == "none" else f"scan, bare, floor ({args.floor})"
+        print(f"4. ratio rounds ({args.rounds} x {kinds}; {args.ratio_seconds:g} s in all):")
         for f in results["ratio_rounds"]:
             extra = f"  server CPU {f['server_cpu_ms']:.2f} ms/req" if "server_cpu_ms" in f else ""
             print(line(f) + extra)
         print(f"ratio scan / bare = {ratio:.2f} (goal >= {GOAL_RATIO})")
+        if "floor_ratio" in results:
+            print(
+                f"ratio floor / bare = {results['floor_ratio']:.2f} (the yardstick /bench/floor/)"
+            )
     scan_p99 = next((f["p99_ms"] for f in scenario if f["endpoint"] == SCAN), 0.0)
     print(
         f"goals: errors {run.errors} (0), scan p99 at {args.users} paced users {scan_p99:.1f} ms "

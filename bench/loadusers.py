@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCAN, CHECK_IN, DASHBOARD, KPIS, BARE = "scan", "check-in", "dashboard", "kpis", "bare"
+FLOOR = "floor"  # the floor round: the schedule's codes, scanned by the yardstick /bench/floor/
 # Phases whose gate users check visits in (and so use up the schedule).
 CHECKING_IN = ("warm-up", "scenario", "saturation")
 
@@ -108,7 +109,9 @@ async def pause(rng, think, stop) -> None:
         await asyncio.sleep(min(rng.uniform(*think), max(0.0, stop - time.monotonic())))
 
 
-async def gate_user(port, stats, jobs, codes, stop, rng, *, check_in, think, path_of=None):
+async def gate_user(
+    port, stats, jobs, codes, stop, rng, *, check_in, think, path_of=None, name=SCAN
+):
     from zerodisturb.credentials.tokens import SLOT_SECONDS
 
     conn = Connection(port)
@@ -119,7 +122,8 @@ async def gate_user(port, stats, jobs, codes, stop, rng, *, check_in, think, pat
     while time.monotonic() < stop and jobs:
         visit_id, api_token = jobs.pop()
         token = code_now(codes[visit_id], SLOT_SECONDS)
-        body = await call(conn, stats, SCAN, "GET", f"/api/v1/public/scan/{token}", check=_valid)
+        path = f"/bench/floor/{token}" if name == FLOOR else f"/api/v1/public/scan/{token}"
+        body = await call(conn, stats, name, "GET", path, check=_valid)
         if body is None or not check_in:
             continue
         await pause(rng, think, stop)  # reading the answer on the phone
@@ -177,6 +181,7 @@ def client_process(index, port, phase, plan, seconds, out) -> None:
                 check_in=phase in CHECKING_IN,
                 think=think,
                 path_of="/bench/bare" if phase == "bare" else None,
+                name=FLOOR if phase == "floor" else SCAN,
             )
             for _ in range(plan["gate_users"])
         ]

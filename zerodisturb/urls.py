@@ -45,7 +45,7 @@ urlpatterns = [
 ]
 
 if settings.BENCH_ENDPOINTS:
-    from zerodisturb.benchviews import bare
+    from zerodisturb.benchviews import bare, floor
 
-    # As early as the API, so the yardstick and the scan pay the same URL resolution.
-    urlpatterns.insert(0, path("bench/bare", bare))
+    # As early as the API, so the yardsticks and the scan pay the same URL resolution.
+    urlpatterns[0:0] = [path("bench/bare", bare), path("bench/floor/<str:token>", floor)]

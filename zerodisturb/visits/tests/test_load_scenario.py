@@ -4,7 +4,7 @@ Behaviour only, never timing: no failed request, no 5xx, one check-in per visit 
 users confirmed it and in whichever phase, and one scan-log row per scan sent (the script checks
 the database after gunicorn has stopped and exits 1 otherwise). Every phase runs for a fraction
 of a second: the paced warm-up and scenario (their people wait ~0 s here), saturation, one step
-of the step search and the ratio rounds. Most of the test's time is the migration and gunicorn's
+of the step search and the ratio rounds (scan, bare view and the floor yardstick). Most of the test's time is the migration and gunicorn's
 start. The script uses its own throwaway SQLite database, not the test database.
 """
 
@@ -56,6 +56,9 @@ def test_the_load_scenario_logs_every_scan_and_checks_in_once(tmp_path):
     assert saturated["scan"]["requests"] > 0 and result["capacity"]["rps"] > 0
     rows = result["scenario"] + result["saturation"] + result["ratio_rounds"]
     assert all(row["errors"] == 0 for row in rows)
+    rounds = {row["endpoint"]: row for row in result["ratio_rounds"]}
+    assert all(rounds[name]["requests"] > 0 for name in ("scan", "bare", "floor"))
+    assert result["ratio"] > 0 and result["floor_ratio"] > 0
     assert result["visits_checked_in"] >= result["visits_checked_in_paced"]
 
 
