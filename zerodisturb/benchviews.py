@@ -11,7 +11,8 @@ so that it shows how far a scan's throughput could go on a machine at all. What 
   cursor (no ORM, no Django cursor), at most once per FACTS_SECONDS per process, as the scan's
   cached facts: a cancelled visit or a revoked credential must be refused within that time;
 - the visit's first valid scan written before the answer, once: its log row and the visit marked,
-  in one transaction (one statement on PostgreSQL, without waiting for the WAL flush, as the scan);
+  in one transaction (one statement on PostgreSQL, without waiting for the WAL flush, as the scan;
+  on SQLite the writers take turns on the scan's file lock, zerodisturb.writelock);
   with ZD_BENCH_FLOOR_WRITES=batched (load.py --floor batched) only marked in memory and logged
   in the next batch, as a scan that gave up writing the first scan before answering would;
 - every other scan's log row, written in batches of a hundred;
@@ -40,6 +41,7 @@ from django.utils import timezone
 from zerodisturb.credentials.public_api import throttle
 from zerodisturb.credentials.tokens import TokenRefused, verify
 from zerodisturb.visits.scancache import FACTS_SECONDS
+from zerodisturb.writelock import sqlite_writer
 
 SHOWN_TABLE = "bench_floor_shown"
 BATCH = 100
@@ -119,6 +121,8 @@ def _run(first: tuple | None = None, read: tuple | None = None, batch: list | No
                 cursor.execute(sql["first"], first, prepare=True)
                 return None
             cursor.execute("BEGIN" if postgres else "BEGIN IMMEDIATE")
+            if postgres:  # as the scan's batches: no waiting for the WAL flush
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
             try:
                 if first is not None:
                     cursor.execute(sql["insert"], first[:-1])
@@ -185,7 +189,8 @@ def floor(request, token: str):
         at,
     )
     if not entry.shown and not FIRST_BATCHED:
-        _run(first=(*log, claims.visit_id))
+        with sqlite_writer():
+            _run(first=(*log, claims.visit_id))
         entry.shown = True
     else:
         with _pending_lock:
@@ -194,5 +199,6 @@ def floor(request, token: str):
             if batch:
                 _pending.clear()
         if batch:
-            _run(batch=batch)
+            with sqlite_writer():
+                _run(batch=batch)
     return HttpResponse(entry.body, content_type="application/json; charset=utf-8")

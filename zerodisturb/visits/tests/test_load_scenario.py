@@ -1,11 +1,12 @@
 """The load scenario of bench/load.py at CI size: a few users against gunicorn for a few seconds.
 
-Behaviour only, never timing: no failed request, no 5xx, one check-in per visit however many
-users confirmed it and in whichever phase, and one scan-log row per scan sent (the script checks
-the database after gunicorn has stopped and exits 1 otherwise). Every phase runs for a fraction
-of a second: the paced warm-up and scenario (their people wait ~0 s here), saturation, one step
-of the step search and the ratio rounds (scan, bare view and the floor yardstick). Most of the test's time is the migration and gunicorn's
-start. The script uses its own throwaway SQLite database, not the test database.
+Behaviour only, never timing: no failed request, no 5xx, one check-in per visit however many users
+confirmed it and in whichever phase, and one scan-log row per scan sent (the script checks the
+database after gunicorn has stopped and exits 1 otherwise). Every phase runs for a fraction of a
+second: the paced warm-up and scenario (their people wait ~0 s here), saturation, one step of the
+step search and the ratio rounds (scan, bare view and the floor yardstick). Most of the test's time
+is the migration and gunicorn's start. The script uses its own throwaway SQLite database, not the
+test database.
 """
 
 from __future__ import annotations
