@@ -42,8 +42,10 @@ class EnterpriseComplaintForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         org = user.organisation
+        # pk breaks ties: visits of one moment keep one order (PostgreSQL's order of equal rows
+        # changes as the table grows).
         self.fields["visit"].queryset = Visit.objects.filter(enterprise=org).order_by(
-            "-window_start"
+            "-window_start", "-pk"
         )
         self.fields["visit"].label_from_instance = lambda v: (
             f"{v.number}（{v.window_start:%Y-%m-%d}）"

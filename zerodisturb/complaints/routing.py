@@ -63,7 +63,7 @@ def derive(subject: Subject, enterprise: Organisation | None = None, on=None) ->
             party = (
                 VisitParty.objects.filter(visit__enterprise=enterprise, contract__provider=provider)
                 .select_related("agency")
-                .order_by("-visit__window_start")
+                .order_by("-visit__window_start", "-pk")
                 .first()
             )
             agency = party.agency if party else None

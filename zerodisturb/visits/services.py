@@ -62,7 +62,7 @@ def joinable_visits(agency, enterprise, when: datetime):
         )
         .exclude(parties__agency=agency)
         .distinct()
-        .order_by("window_start")
+        .order_by("window_start", "pk")
     )
 
 
