@@ -11,8 +11,7 @@ so that it shows how far a scan's throughput could go on a machine at all. What 
   cursor (no ORM, no Django cursor), at most once per FACTS_SECONDS per process, as the scan's
   cached facts: a cancelled visit or a revoked credential must be refused within that time;
 - the visit's first valid scan written before the answer, once: its log row and the visit marked,
-  in one transaction (one statement on PostgreSQL, without waiting for the WAL flush, as the scan;
-  on SQLite the writers take turns on the scan's file lock, zerodisturb.writelock);
+  in one transaction (one statement on PostgreSQL, without waiting for the WAL flush, as the scan);
   with ZD_BENCH_FLOOR_WRITES=batched (load.py --floor batched) only marked in memory and logged
   in the next batch, as a scan that gave up writing the first scan before answering would;
 - every other scan's log row, written in batches of a hundred;
@@ -41,7 +40,6 @@ from django.utils import timezone
 from zerodisturb.credentials.public_api import throttle
 from zerodisturb.credentials.tokens import TokenRefused, verify
 from zerodisturb.visits.scancache import FACTS_SECONDS
-from zerodisturb.writelock import sqlite_writer
 
 SHOWN_TABLE = "bench_floor_shown"
 BATCH = 100
@@ -189,8 +187,7 @@ def floor(request, token: str):
         at,
     )
     if not entry.shown and not FIRST_BATCHED:
-        with sqlite_writer():
-            _run(first=(*log, claims.visit_id))
+        _run(first=(*log, claims.visit_id))
         entry.shown = True
     else:
         with _pending_lock:
@@ -199,6 +196,5 @@ def floor(request, token: str):
             if batch:
                 _pending.clear()
         if batch:
-            with sqlite_writer():
-                _run(batch=batch)
+            _run(batch=batch)
     return HttpResponse(entry.body, content_type="application/json; charset=utf-8")

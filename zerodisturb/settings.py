@@ -212,8 +212,6 @@ RATE_LIMIT_VERIFY = env_int("ZD_RATE_LIMIT_VERIFY", 60)
 # A valid code scanned again is logged within this many milliseconds, in a batch; 0 writes each
 # scan before answering. Refusals and first valid scans are always written at once.
 SCAN_LOG_BATCH_MS = env_int("ZD_SCAN_LOG_BATCH_MS", 1000)
-# SQLite: the scan log's writes take turns on a file lock beside the database (writelock.py).
-SQLITE_WRITE_LOCK = env_bool("ZD_SQLITE_WRITE_LOCK", True)
 # Sign-in attempts per client address per minute (on top of the per-account lockout).
 RATE_LIMIT_LOGIN = env_int("ZD_RATE_LIMIT_LOGIN", 30)
 # /bench/bare, the yardstick of bench/scan_verify.py; never on in production.

@@ -27,7 +27,6 @@ from zerodisturb.singleflight import SingleFlight
 from zerodisturb.visits import scancache
 from zerodisturb.visits.models import ScanLog, Visit, VisitStaff
 from zerodisturb.visits.scanjournal import ScanJournal
-from zerodisturb.writelock import sqlite_writer
 
 
 @dataclass
@@ -169,7 +168,7 @@ def _shown_sql() -> str:
 
 
 def _log(result: ScanResult, token: str, actor, now: datetime) -> None:
-    with sqlite_writer(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(_insert_sql(), _row(result, token, actor, now))
 
 
@@ -183,7 +182,7 @@ def _no_flush_wait(cursor, own: bool) -> None:
 def _write_batch(rows) -> None:
     # Repeat scans, which already wait in memory before this: no need to wait for a WAL flush.
     own = not connection.in_atomic_block
-    with sqlite_writer(), transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         _no_flush_wait(cursor, own)
         cursor.executemany(_insert_sql(), rows)
 
@@ -230,7 +229,7 @@ def _record_first(result: ScanResult, token: str, actor, now: datetime) -> None:
         with prepared.cursor() as cursor:  # a prepared statement
             cursor.execute(_first_sql(not connection.in_atomic_block), row + shown)
     else:
-        with sqlite_writer(), transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_insert_sql(), row)
             cursor.execute(_shown_sql(), shown)
     # Committed (the views call scan() outside any transaction): later scans skip the UPDATE.
