@@ -27,18 +27,22 @@ visits not yet shown; its log rows have the code "floor".
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import threading
 import time
+from dataclasses import dataclass
 
 from django.db import connections
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
+from zerodisturb.credentials.models import Credential
 from zerodisturb.credentials.public_api import throttle
 from zerodisturb.credentials.tokens import TokenRefused, verify
+from zerodisturb.visits.choices import VisitStatus
 from zerodisturb.visits.scancache import FACTS_SECONDS
 
 SHOWN_TABLE = "bench_floor_shown"
@@ -56,12 +60,13 @@ def create_shown_table(cursor) -> None:
     cursor.execute(f"CREATE TABLE IF NOT EXISTS {SHOWN_TABLE} (visit_id bigint PRIMARY KEY)")
 
 
+@dataclass(slots=True)
 class _Entry:
-    __slots__ = ("body", "read_at", "shown", "county", "good")
-
-    def __init__(self, body: bytes, read_at: float, shown: bool, county: str, good: bool):
-        self.body, self.read_at, self.shown, self.county = body, read_at, shown, county
-        self.good = good  # the visit is on and today, the credential active
+    body: bytes
+    read_at: float
+    shown: bool
+    county: str
+    good: bool  # the visit is on and today, the credential active
 
 
 _entries: dict[tuple[int, int], _Entry] = {}  # (visit, credential) -> what was read, this process
@@ -72,14 +77,12 @@ _sql: dict[str, dict[str, str]] = {}
 
 def _statements(vendor: str) -> dict[str, str]:
     if vendor not in _sql:
-        from zerodisturb.credentials.models import Credential
-        from zerodisturb.visits.models import ScanLog, Visit, VisitStaff
+        from zerodisturb.visits.models import Visit, VisitStaff
+        from zerodisturb.visits.scanning import _insert_sql
 
         m = "?" if vendor == "sqlite" else "%s"
         v, s, c = Visit._meta, VisitStaff._meta, Credential._meta
-        columns = "county_code, visit_id, credential_id, valid, code, message, token_hash, "
-        columns += "scanned_by_id, scanned_at"
-        insert = f"INSERT INTO {ScanLog._meta.db_table} ({columns}) VALUES ({', '.join([m] * 9)})"
+        insert = _insert_sql().replace("%s", m)  # the scan's own INSERT, in the driver's style
         mark = f"INSERT INTO {SHOWN_TABLE} (visit_id) VALUES ({m}) ON CONFLICT DO NOTHING"
         _sql[vendor] = {
             "read": (
@@ -136,15 +139,11 @@ def _run(first: tuple | None = None, read: tuple | None = None, batch: list | No
     return None
 
 
-_TAIL: list[bytes] = []
-
-
+@functools.cache
 def _tail() -> bytes:
-    if not _TAIL:
-        from zerodisturb.visits.public_api import MAY_NOT, RIGHTS
+    from zerodisturb.visits.public_api import MAY_NOT, RIGHTS
 
-        _TAIL.append(json.dumps({"may_not": MAY_NOT, "rights": RIGHTS})[1:].encode())
-    return _TAIL[0]
+    return json.dumps({"may_not": MAY_NOT, "rights": RIGHTS})[1:].encode()
 
 
 def floor(request, token: str):
@@ -165,8 +164,8 @@ def floor(request, token: str):
         if conn.vendor == "sqlite":  # naive UTC, as the ORM would convert it
             start = conn.ops.convert_datetimefield_value(start, None, conn)
         good = (
-            status in ("planned", "in_progress")
-            and credential == "active"
+            status in (VisitStatus.PLANNED, VisitStatus.IN_PROGRESS)
+            and credential == Credential.Status.ACTIVE
             and timezone.localdate(start) == timezone.localdate(now)
         )
         head = {"valid": True, "code": "valid", "message": "有效：可以入企", "visit_number": number}
